@@ -1,0 +1,23 @@
+package dev.parley.chat.protocol;
+
+import java.util.Locale;
+
+/** The {@code code} of an error event; its wire form is the lower-case name. */
+public enum ErrorCode {
+    BAD_JSON,
+    BAD_MESSAGE,
+    UNKNOWN_TYPE,
+    NOT_REGISTERED,
+    ALREADY_REGISTERED,
+    UUID_TAKEN,
+    NOT_YOURS,
+    NO_SUCH_USER;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static ErrorCode fromWire(String code) {
+        return valueOf(code.toUpperCase(Locale.ROOT));
+    }
+}

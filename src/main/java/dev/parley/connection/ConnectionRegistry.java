@@ -1,0 +1,111 @@
+package dev.parley.connection;
+
+import dev.parley.config.ParleyConfig;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live connections of every endpoint and the chat users bound to them: the one registry that the
+ * endpoints, chat fan-out and the status resource share.
+ */
+@ApplicationScoped
+public class ConnectionRegistry {
+
+    private static final String CONNECTION = Connection.class.getName();
+
+    private final Map<ParleyEndpoint, Set<Connection>> open = new EnumMap<>(ParleyEndpoint.class);
+    /** Replaced whole on every change, so that fan-out reads a consistent roster without locking. */
+    private volatile Roster roster = Roster.EMPTY;
+
+    @Inject
+    ParleyConfig config;
+
+    /** Closes slow consumers off the message path: a close may wait on the network. */
+    @Resource
+    ManagedExecutorService executor;
+
+    public ConnectionRegistry() {
+        for (ParleyEndpoint endpoint : ParleyEndpoint.values()) {
+            open.put(endpoint, ConcurrentHashMap.newKeySet());
+        }
+    }
+
+    /** Registers a newly opened session of {@code endpoint}. */
+    public Connection open(Session session, ParleyEndpoint endpoint) {
+        session.setMaxTextMessageBufferSize(config.maxTextBytes());
+        session.setMaxBinaryMessageBufferSize(config.maxTextBytes());
+        Outbox outbox = new Outbox(session.getId(), new SessionTransport(session), executor, config.outboxLimits());
+        Connection connection = new Connection(session, endpoint, outbox);
+        session.getUserProperties().put(CONNECTION, connection);
+        open.get(endpoint).add(connection);
+        return connection;
+    }
+
+    /** The connection {@link #open} made for this session. */
+    public Connection of(Session session) {
+        Connection connection = (Connection) session.getUserProperties().get(CONNECTION);
+        if (connection == null) {
+            throw new IllegalStateException("session " + session.getId() + " was never opened");
+        }
+        return connection;
+    }
+
+    /** Forgets a closed connection. Its user, if any, must have been unbound first. */
+    public void close(Connection connection) {
+        connection.outbox().discard();
+        open.get(connection.endpoint()).remove(connection);
+    }
+
+    /** How many connections each endpoint has open. */
+    public Map<ParleyEndpoint, Integer> openConnections() {
+        Map<ParleyEndpoint, Integer> counts = new EnumMap<>(ParleyEndpoint.class);
+        open.forEach((endpoint, connections) -> counts.put(endpoint, connections.size()));
+        return counts;
+    }
+
+    // ---- chat users. Mutations are serialised; reads see one roster.
+
+    /** Binds {@code uuid} to {@code connection}; false if the uuid is someone else's. */
+    public synchronized boolean bind(String uuid, Connection connection) {
+        if (roster.connectionOf(uuid).isPresent() || roster.userOf(connection).isPresent()) {
+            return false;
+        }
+        roster = roster.with(uuid, connection);
+        return true;
+    }
+
+    /** Releases the user bound to {@code connection}, if any, and returns its uuid. */
+    public synchronized Optional<String> unbind(Connection connection) {
+        Optional<String> uuid = roster.userOf(connection);
+        uuid.ifPresent(u -> roster = roster.without(u));
+        return uuid;
+    }
+
+    public Optional<String> userOf(Connection connection) {
+        return roster.userOf(connection);
+    }
+
+    public Optional<Connection> connectionOf(String uuid) {
+        return roster.connectionOf(uuid);
+    }
+
+    /** Registered users, in order of registration. */
+    public List<String> users() {
+        return roster.users();
+    }
+
+    /** The connections of all registered users. */
+    public Collection<Connection> userConnections() {
+        return roster.connections();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.parley.connection;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * A session's bounded, ordered queue of outbound frames, written one at a time with asynchronous sends.
+ *
+ * <p>Neither Tyrus nor Undertow allows overlapping sends on one session, and a blocking send would let
+ * one slow reader stall its sender. So callers only enqueue; at most one write is in flight, and its
+ * completion starts the next. A receiver that lets the queue pass its bound is cut off with
+ * 1008 "slow consumer" rather than allowed to grow the heap (asyncio's high-water mark, then abort).
+ *
+ * <p>{@link #enqueue} and {@link #flush} are separate so that fan-out can enqueue an event to every
+ * receiver under one lock, keeping membership events in one order for all, and write after releasing it.
+ */
+public final class Outbox {
+
+    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+
+    static final CloseReason SLOW_CONSUMER =
+            new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow consumer");
+
+    private final String id;
+    private final Transport transport;
+    private final Executor closer;
+    private final OutboxLimits limits;
+
+    private final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
+    /** Frames queued or in flight, and their size: what the bound applies to. */
+    private final AtomicInteger pendingFrames = new AtomicInteger();
+    private final AtomicLong pendingSize = new AtomicLong();
+    /** Held by whoever is writing the head of the queue. */
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Outbox(String id, Transport transport, Executor closer, OutboxLimits limits) {
+        this.id = id;
+        this.transport = transport;
+        this.closer = closer;
+        this.limits = limits;
+    }
+
+    /** Queues a frame without writing; false if the outbox is closed or has just overflowed. */
+    public boolean enqueue(OutboundFrame frame) {
+        if (closed.get()) {
+            return false;
+        }
+        int frames = pendingFrames.incrementAndGet();
+        long size = pendingSize.addAndGet(frame.size());
+        if (frames > limits.maxFrames() || size > limits.maxSize()) {
+            pendingFrames.decrementAndGet();
+            pendingSize.addAndGet(-frame.size());
+            LOG.warning(() -> "session " + id + ": outbound queue over its bound (" + frames + " frames, "
+                    + size + " bytes); closing it as a slow consumer");
+            close(SLOW_CONSUMER);
+            return false;
+        }
+        queue.add(frame);
+        return true;
+    }
+
+    /** Queues a frame and starts writing. */
+    public boolean send(OutboundFrame frame) {
+        boolean queued = enqueue(frame);
+        flush();
+        return queued;
+    }
+
+    /**
+     * Starts writing queued frames unless a write is already in flight. A send that completes inside
+     * the call that started it does not recurse: the loop here writes the next frame instead.
+     */
+    public void flush() {
+        while (!closed.get() && !queue.isEmpty() && writing.compareAndSet(false, true)) {
+            OutboundFrame frame = queue.poll();
+            if (frame == null) {
+                writing.set(false);
+                continue;
+            }
+            // 0: write started, 1: the starting call has returned, 2: the write completed first
+            AtomicInteger handoff = new AtomicInteger();
+            SendHandler done = result -> {
+                settle(frame, result);
+                if (!handoff.compareAndSet(0, 2)) {
+                    writing.set(false);
+                    flush();
+                }
+            };
+            if (frame instanceof OutboundFrame.Text text) {
+                transport.sendText(text.text(), done);
+            } else if (frame instanceof OutboundFrame.Binary binary) {
+                transport.sendBinary(binary.data(), done);
+            }
+            if (handoff.compareAndSet(0, 1)) {
+                return; // the completion handler carries on
+            }
+            writing.set(false);
+        }
+    }
+
+    /** Cuts the connection off from any thread without blocking it; queued frames are dropped. */
+    public void close(CloseReason reason) {
+        if (closed.compareAndSet(false, true)) {
+            queue.clear();
+            closer.execute(() -> transport.close(reason));
+        }
+    }
+
+    /** Stops accepting frames once the session is gone. */
+    void discard() {
+        closed.set(true);
+        queue.clear();
+    }
+
+    public int pendingFrames() {
+        return pendingFrames.get();
+    }
+
+    private void settle(OutboundFrame frame, SendResult result) {
+        pendingFrames.decrementAndGet();
+        pendingSize.addAndGet(-frame.size());
+        if (!result.isOK()) {
+            // the peer is gone or the write failed: its onClose/onError follows; stop writing to it
+            LOG.fine(() -> "session " + id + ": send failed: " + result.getException());
+            discard();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.parley.greet;
+
+import dev.parley.connection.ConnectionRegistry;
+import dev.parley.connection.ParleyEndpoint;
+import jakarta.inject.Inject;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+/** {@code /greet}: the tutorial's {@code Hi} / {@code success} handshake, then acknowledgements. */
+@ServerEndpoint("/greet")
+public class GreetEndpoint {
+
+    /** Annotated endpoints get one instance per connection, and its messages arrive one at a time. */
+    private final Greeting greeting = new Greeting();
+
+    @Inject
+    ConnectionRegistry registry;
+
+    @OnOpen
+    public void open(Session session) {
+        registry.open(session, ParleyEndpoint.GREET);
+    }
+
+    @OnMessage
+    public void text(String message, Session session) {
+        registry.of(session).send(greeting.reply(message));
+    }
+
+    @OnClose
+    public void close(Session session) {
+        registry.close(registry.of(session));
+    }
+}

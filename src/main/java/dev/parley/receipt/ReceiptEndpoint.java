@@ -1,0 +1,34 @@
+package dev.parley.receipt;
+
+import dev.parley.connection.ConnectionRegistry;
+import dev.parley.connection.ParleyEndpoint;
+import jakarta.inject.Inject;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.time.OffsetDateTime;
+
+/** {@code /receipt}: acknowledges every text message with the time the server received it. */
+@ServerEndpoint("/receipt")
+public class ReceiptEndpoint {
+
+    @Inject
+    ConnectionRegistry registry;
+
+    @OnOpen
+    public void open(Session session) {
+        registry.open(session, ParleyEndpoint.RECEIPT);
+    }
+
+    @OnMessage
+    public void text(String data, Session session) {
+        registry.of(session).send(Receipt.of(data, OffsetDateTime.now()));
+    }
+
+    @OnClose
+    public void close(Session session) {
+        registry.close(registry.of(session));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.parley.status;
+
+import dev.parley.connection.ConnectionRegistry;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /api/status}: open connections per endpoint and the registered chat users. */
+@Path("status")
+public class StatusResource {
+
+    @Inject
+    ConnectionRegistry registry;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public String status() {
+        JsonObjectBuilder connections = Json.createObjectBuilder();
+        registry.openConnections().forEach((endpoint, count) -> connections.add(endpoint.key(), count));
+        JsonObject status = Json.createObjectBuilder()
+                .add("connections", connections)
+                .add("users", Json.createArrayBuilder(registry.users()))
+                .build();
+        return status.toString();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import jakarta.websocket.ClientEndpoint;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A Tyrus test client that records every frame it receives, for tests to take in order. */
+@ClientEndpoint
+public class WsClient implements AutoCloseable {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final WebSocketContainer CONTAINER = ContainerProvider.getWebSocketContainer();
+
+    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private Session session;
+
+    public static WsClient connect(URI uri) {
+        WsClient client = new WsClient();
+        try {
+            client.session = CONTAINER.connectToServer(client, uri);
+        } catch (Exception e) {
+            throw new AssertionError("could not connect to " + uri, e);
+        }
+        return client;
+    }
+
+    @OnMessage
+    public void onText(String text) {
+        received.add(text);
+    }
+
+    @OnMessage
+    public void onBinary(ByteBuffer data) {
+        received.add(ByteBuffer.allocate(data.remaining()).put(data).flip());
+    }
+
+    @OnClose
+    public void onClose(CloseReason reason) {
+        closed.complete(reason);
+    }
+
+    public void send(String text) {
+        try {
+            session.getBasicRemote().sendText(text);
+        } catch (IOException e) {
+            throw new AssertionError("send failed", e);
+        }
+    }
+
+    public void send(ByteBuffer data) {
+        try {
+            session.getBasicRemote().sendBinary(data);
+        } catch (IOException e) {
+            throw new AssertionError("send failed", e);
+        }
+    }
+
+    /** The next frame, which must be text. */
+    public String nextText() {
+        Object next = next();
+        if (!(next instanceof String text)) {
+            throw new AssertionError("expected a text frame, got " + next);
+        }
+        return text;
+    }
+
+    public ByteBuffer nextBinary() {
+        Object next = next();
+        if (!(next instanceof ByteBuffer data)) {
+            throw new AssertionError("expected a binary frame, got " + next);
+        }
+        return data;
+    }
+
+    /** Sends {@code text} and checks that the reply is {@code expected}. */
+    public void exchange(String text, String expected) {
+        send(text);
+        assertEquals(expected, nextText(), "reply to " + text);
+    }
+
+    public CloseReason awaitClose() {
+        try {
+            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("connection was not closed within " + TIMEOUT, e);
+        }
+    }
+
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (session.isOpen()) {
+                session.close();
+            }
+        } catch (IOException e) {
+            // the server may have closed it first
+        }
+    }
+
+    private Object next() {
+        try {
+            Object next = received.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(next, "no frame within " + TIMEOUT);
+            return next;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted");
+        }
+    }
+}
