@@ -15,7 +15,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
-import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.util.List;
@@ -106,16 +105,16 @@ public final class ChatJson {
     }
 
     private static JsonObject readObject(String text) throws ProtocolException {
-        JsonStructure structure;
+        JsonValue value;
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            structure = reader.read();
+            value = reader.readValue();
         } catch (JsonException | IllegalStateException e) {
             throw new ProtocolException(text, ErrorCode.BAD_JSON, "not valid JSON");
         }
-        if (structure.getValueType() != JsonValue.ValueType.OBJECT) {
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new ProtocolException(text, ErrorCode.BAD_MESSAGE, "a message must be a JSON object");
         }
-        return structure.asJsonObject();
+        return value.asJsonObject();
     }
 
     private static String uuid(String text, JsonObject json) throws ProtocolException {

@@ -1,0 +1,229 @@
+package dev.parley.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+
+    /** Records writes; the test decides when each completes. */
+    static final class ManualTransport implements Transport {
+        final List<Object> written = new ArrayList<>();
+        final List<SendHandler> pending = new ArrayList<>();
+        CloseReason closedWith;
+
+        @Override
+        public synchronized void sendText(String text, SendHandler done) {
+            written.add(text);
+            pending.add(done);
+        }
+
+        @Override
+        public synchronized void sendBinary(ByteBuffer data, SendHandler done) {
+            written.add(data);
+            pending.add(done);
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+            closedWith = reason;
+        }
+
+        void completeNext(SendResult result) {
+            SendHandler done;
+            synchronized (this) {
+                done = pending.remove(0);
+            }
+            done.onResult(result);
+        }
+    }
+
+    @Test
+    void writesOneFrameAtATimeInOrder() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(10, 1000));
+        outbox.send(new OutboundFrame.Text("a"));
+        outbox.send(new OutboundFrame.Text("b"));
+        outbox.send(new OutboundFrame.Binary(ByteBuffer.wrap(new byte[] {1})));
+        assertEquals(List.of("a"), transport.written, "the second write waits for the first");
+
+        transport.completeNext(new SendResult());
+        assertEquals(List.of("a", "b"), transport.written);
+        transport.completeNext(new SendResult());
+        transport.completeNext(new SendResult());
+        assertEquals(3, transport.written.size());
+        assertEquals(0, outbox.pendingFrames());
+    }
+
+    @Test
+    void enqueueDoesNotWriteUntilFlushed() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(10, 1000));
+        assertTrue(outbox.enqueue(new OutboundFrame.Text("a")));
+        assertTrue(transport.written.isEmpty());
+        outbox.flush();
+        assertEquals(List.of("a"), transport.written);
+    }
+
+    @Test
+    void sendsThatCompleteInlineDoNotRecurse() {
+        List<String> written = new ArrayList<>();
+        Transport inline = new Transport() {
+            @Override
+            public void sendText(String text, SendHandler done) {
+                written.add(text);
+                done.onResult(new SendResult());
+            }
+
+            @Override
+            public void sendBinary(ByteBuffer data, SendHandler done) {
+                done.onResult(new SendResult());
+            }
+
+            @Override
+            public void close(CloseReason reason) {
+            }
+        };
+        Outbox outbox = new Outbox("s", inline, Runnable::run, new OutboxLimits(200_000, 10_000_000));
+        for (int i = 0; i < 100_000; i++) {
+            outbox.enqueue(new OutboundFrame.Text(Integer.toString(i)));
+        }
+        outbox.flush(); // a recursive drain would overflow the stack here
+        assertEquals(100_000, written.size());
+        assertEquals("99999", written.get(99_999));
+    }
+
+    @Test
+    void aReceiverPastTheFrameBoundIsClosedAsASlowConsumer() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(2, 1000));
+        assertTrue(outbox.send(new OutboundFrame.Text("in flight")));
+        assertTrue(outbox.send(new OutboundFrame.Text("queued")));
+        assertNull(transport.closedWith);
+
+        assertFalse(outbox.send(new OutboundFrame.Text("one too many")));
+        assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, transport.closedWith.getCloseCode());
+        assertEquals("slow consumer", transport.closedWith.getReasonPhrase());
+        assertFalse(outbox.send(new OutboundFrame.Text("after close")));
+        transport.completeNext(new SendResult());
+        assertEquals(List.of("in flight"), transport.written, "nothing is written after the cut-off");
+    }
+
+    @Test
+    void aReceiverPastTheSizeBoundIsClosedAsASlowConsumer() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(100, 10));
+        assertTrue(outbox.send(new OutboundFrame.Text("12345")));
+        assertTrue(outbox.send(new OutboundFrame.Text("12345")));
+        assertFalse(outbox.send(new OutboundFrame.Text("1")));
+        assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, transport.closedWith.getCloseCode());
+    }
+
+    @Test
+    void closingHappensOnTheGivenExecutorNotTheCaller() {
+        ManualTransport transport = new ManualTransport();
+        List<Runnable> deferred = new ArrayList<>();
+        Outbox outbox = new Outbox("s", transport, deferred::add, new OutboxLimits(1, 1000));
+        outbox.send(new OutboundFrame.Text("a"));
+        outbox.send(new OutboundFrame.Text("b"));
+        assertNull(transport.closedWith);
+        assertEquals(1, deferred.size());
+        deferred.get(0).run();
+        assertEquals("slow consumer", transport.closedWith.getReasonPhrase());
+    }
+
+    @Test
+    void aFailedWriteStopsFurtherWrites() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(10, 1000));
+        outbox.send(new OutboundFrame.Text("a"));
+        outbox.send(new OutboundFrame.Text("b"));
+        transport.completeNext(new SendResult(new IOException("broken pipe")));
+        assertEquals(List.of("a"), transport.written);
+        assertFalse(outbox.send(new OutboundFrame.Text("c")));
+    }
+
+    @Test
+    void concurrentSendersNeverOverlapWritesAndKeepTheirOwnOrder() throws Exception {
+        int senders = 8;
+        int perSender = 5_000;
+        ExecutorService completer = Executors.newSingleThreadExecutor();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        ConcurrentLinkedQueue<String> written = new ConcurrentLinkedQueue<>();
+        Transport async = new Transport() {
+            @Override
+            public void sendText(String text, SendHandler done) {
+                if (inFlight.incrementAndGet() > 1) {
+                    overlaps.incrementAndGet();
+                }
+                written.add(text);
+                completer.execute(() -> {
+                    inFlight.decrementAndGet();
+                    done.onResult(new SendResult());
+                });
+            }
+
+            @Override
+            public void sendBinary(ByteBuffer data, SendHandler done) {
+            }
+
+            @Override
+            public void close(CloseReason reason) {
+            }
+        };
+        Outbox outbox = new Outbox("s", async, Runnable::run, new OutboxLimits(senders * perSender, Long.MAX_VALUE));
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        CountDownLatch start = new CountDownLatch(1);
+        for (int s = 0; s < senders; s++) {
+            int sender = s;
+            pool.execute(() -> {
+                awaitQuietly(start);
+                for (int i = 0; i < perSender; i++) {
+                    outbox.send(new OutboundFrame.Text(sender + ":" + i));
+                }
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (outbox.pendingFrames() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        completer.shutdown();
+
+        assertEquals(0, overlaps.get(), "writes overlapped");
+        assertEquals(senders * perSender, written.size());
+        int[] next = new int[senders];
+        for (String frame : written) {
+            String[] parts = frame.split(":");
+            int sender = Integer.parseInt(parts[0]);
+            assertEquals(next[sender]++, Integer.parseInt(parts[1]), "sender " + sender + " out of order");
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
