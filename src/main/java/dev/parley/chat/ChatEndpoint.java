@@ -56,7 +56,10 @@ public class ChatEndpoint {
     @OnClose
     public void close(Session session) {
         var connection = registry.of(session);
-        room.leave(connection);
-        registry.close(connection);
+        try {
+            room.leave(connection);
+        } finally {
+            registry.close(connection);
+        }
     }
 }

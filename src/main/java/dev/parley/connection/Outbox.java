@@ -95,10 +95,15 @@ public final class Outbox {
                     flush();
                 }
             };
-            if (frame instanceof OutboundFrame.Text text) {
-                transport.sendText(text.text(), done);
-            } else if (frame instanceof OutboundFrame.Binary binary) {
-                transport.sendBinary(binary.data(), done);
+            try {
+                if (frame instanceof OutboundFrame.Text text) {
+                    transport.sendText(text.text(), done);
+                } else if (frame instanceof OutboundFrame.Binary binary) {
+                    transport.sendBinary(binary.data(), done);
+                }
+            } catch (RuntimeException e) {
+                // a session closing under us refuses the write at once rather than through the handler
+                done.onResult(new SendResult(e));
             }
             if (handoff.compareAndSet(0, 1)) {
                 return; // the completion handler carries on

@@ -160,6 +160,29 @@ class OutboxTest {
     }
 
     @Test
+    void aWriteRefusedOutrightCountsAsFailedInsteadOfThrowing() {
+        Transport closing = new Transport() {
+            @Override
+            public void sendText(String text, SendHandler done) {
+                throw new IllegalStateException("The connection has been closed.");
+            }
+
+            @Override
+            public void sendBinary(ByteBuffer data, SendHandler done) {
+                throw new IllegalStateException("The connection has been closed.");
+            }
+
+            @Override
+            public void close(CloseReason reason) {
+            }
+        };
+        Outbox outbox = new Outbox("s", closing, Runnable::run, new OutboxLimits(10, 1000));
+        outbox.send(new OutboundFrame.Text("a"));
+        assertEquals(0, outbox.pendingFrames());
+        assertFalse(outbox.send(new OutboundFrame.Text("b")));
+    }
+
+    @Test
     void concurrentSendersNeverOverlapWritesAndKeepTheirOwnOrder() throws Exception {
         int senders = 8;
         int perSender = 5_000;
