@@ -17,12 +17,20 @@ public final class Deployments {
         return ShrinkWrap.createFromZipFile(WebArchive.class, war);
     }
 
-    /** The WebSocket URI of {@code path} under the deployment's context root, e.g. {@code chat}. */
+    /** The context root users' clients depend on. */
+    public static final String CONTEXT_ROOT = "/parley/";
+
+    /** The WebSocket URI of {@code path} under the context root, e.g. {@code chat}. */
     public static URI ws(URL base, String path) {
-        return URI.create(base.toString().replaceFirst("^http", "ws")).resolve(path);
+        return URI.create(http(base, path).toString().replaceFirst("^http", "ws"));
     }
 
+    /**
+     * The HTTP URI of {@code path} under the context root. Only the server's address is taken from
+     * Arquillian: the Payara adapter sometimes misses the deployment in the server's output and then
+     * hands out the bare server URL.
+     */
     public static URI http(URL base, String path) {
-        return URI.create(base.toString()).resolve(path);
+        return URI.create(base.getProtocol() + "://" + base.getHost() + ":" + base.getPort() + CONTEXT_ROOT + path);
     }
 }
