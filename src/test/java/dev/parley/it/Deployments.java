@@ -1,5 +1,6 @@
 package dev.parley.it;
 
+import dev.parley.it.bot.ChatBot;
 import java.io.File;
 import java.net.URI;
 import java.net.URL;
@@ -15,6 +16,17 @@ public final class Deployments {
     public static WebArchive parley() {
         File war = new File(System.getProperty("parley.war", "target/parley.war"));
         return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+    }
+
+    /**
+     * A second application that uses Parley's client library the way other applications would: as the
+     * {@code client} jar the build attaches, in its {@code WEB-INF/lib}.
+     */
+    public static WebArchive bot() {
+        File clientJar = new File(System.getProperty("parley.client.jar", "target/parley-client.jar"));
+        return ShrinkWrap.create(WebArchive.class, "bot.war")
+                .addPackage(ChatBot.class.getPackage())
+                .addAsLibrary(clientJar);
     }
 
     /** The context root users' clients depend on. */

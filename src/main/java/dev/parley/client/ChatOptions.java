@@ -1,0 +1,73 @@
+package dev.parley.client;
+
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * How a {@link ParleyChat} connects and reconnects.
+ *
+ * @param container  the WebSocket container to connect with: Tyrus standalone outside a server, the
+ *                   server's own inside Payara or WildFly
+ * @param greeting   the content of the {@code register} message
+ * @param reconnect  whether to reconnect and register again after a dropped connection
+ * @param firstRetry the delay before the first reconnection attempt; each failure doubles it
+ * @param maxRetry   the cap on that delay
+ * @param timeout    how long to wait for the server when connecting and registering
+ * @param scheduler  runs reconnection attempts; inside a server, pass its managed scheduled executor.
+ *                   Null means a single daemon thread, started on first use
+ */
+public record ChatOptions(WebSocketContainer container, String greeting, boolean reconnect, Duration firstRetry,
+        Duration maxRetry, Duration timeout, ScheduledExecutorService scheduler) {
+
+    public ChatOptions {
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(greeting, "greeting");
+        if (firstRetry.isNegative() || firstRetry.isZero() || maxRetry.compareTo(firstRetry) < 0) {
+            throw new IllegalArgumentException("need 0 < firstRetry <= maxRetry");
+        }
+    }
+
+    /** Reconnects from 250 ms up to 30 s apart, waits 10 s for the server, uses the default container. */
+    public static ChatOptions defaults() {
+        return new ChatOptions(ContainerProvider.getWebSocketContainer(), "", true, Duration.ofMillis(250),
+                Duration.ofSeconds(30), Duration.ofSeconds(10), null);
+    }
+
+    /** The scheduler for reconnection attempts. */
+    ScheduledExecutorService reconnectScheduler() {
+        return scheduler != null ? scheduler : DefaultScheduler.INSTANCE;
+    }
+
+    public ChatOptions withContainer(WebSocketContainer container) {
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+    }
+
+    public ChatOptions withGreeting(String greeting) {
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+    }
+
+    public ChatOptions withReconnect(boolean reconnect) {
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+    }
+
+    public ChatOptions withBackoff(Duration firstRetry, Duration maxRetry) {
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+    }
+
+    public ChatOptions withScheduler(ScheduledExecutorService scheduler) {
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+    }
+
+    /** Created on first use only, so that code inside a server that passes its own never starts one. */
+    private static final class DefaultScheduler {
+        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "parley-chat-reconnect");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+}
