@@ -1,9 +1,10 @@
 package dev.parley.chat;
 
-import dev.parley.chat.protocol.ClientMessage;
 import dev.parley.chat.protocol.ClientMessageDecoder;
 import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ProtocolException;
+import dev.parley.config.ParleyConfig;
+import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.ParleyEndpoint;
 import jakarta.inject.Inject;
@@ -18,10 +19,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** {@code /chat}: JSON chat. Translates WebSocket callbacks into {@link ChatRoom} calls. */
-@ServerEndpoint(value = "/chat", decoders = ClientMessageDecoder.class)
+@ServerEndpoint("/chat")
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+
+    /**
+     * Called here rather than by the container: the size limit comes first, and a refusal is then
+     * answered the same way on every container instead of through its error callback.
+     */
+    private final ClientMessageDecoder decoder = new ClientMessageDecoder();
 
     @Inject
     ConnectionRegistry registry;
@@ -34,23 +41,30 @@ public class ChatEndpoint {
         room.join(registry.open(session, ParleyEndpoint.CHAT));
     }
 
-    @OnMessage
-    public void message(ClientMessage message, Session session) {
-        room.handle(registry.of(session), message);
+    @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
+    public void message(String text, Session session) {
+        Connection connection = registry.of(session);
+        if (!connection.admits(text)) {
+            return;
+        }
+        try {
+            room.handle(connection, decoder.decode(text));
+        } catch (ProtocolException refused) {
+            room.refuse(connection, refused.error());
+        }
     }
 
-    @OnMessage
+    @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
     public void binary(ByteBuffer data, Session session) {
-        room.refuse(registry.of(session), ErrorCode.BAD_MESSAGE, "chat messages are JSON text frames, not binary");
+        Connection connection = registry.of(session);
+        if (connection.admits(data)) {
+            room.refuse(connection, ErrorCode.BAD_MESSAGE, "chat messages are JSON text frames, not binary");
+        }
     }
 
     @OnError
     public void error(Session session, Throwable error) {
-        if (error instanceof ProtocolException refused) {
-            room.refuse(registry.of(session), refused.error());
-        } else {
-            LOG.log(Level.FINE, "chat session " + session.getId() + " failed", error);
-        }
+        LOG.log(Level.FINE, "chat session " + session.getId() + " failed", error);
     }
 
     @OnClose

@@ -1,8 +1,13 @@
 package dev.parley.config;
 
 import dev.parley.connection.OutboxLimits;
+import dev.parley.connection.ParleyEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -12,13 +17,24 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ParleyConfig {
 
-    public static final String DEFAULT_MAX_TEXT_BYTES = "65536";
+    public static final String DEFAULT_MAX_MESSAGE_BYTES = "65536";
+    /**
+     * What the containers buffer of one message at most, whatever the settings: the endpoints'
+     * {@code @OnMessage(maxMessageSize)}. A setting above it has no effect.
+     */
+    public static final int MESSAGE_BYTES_CEILING = 1 << 20;
     public static final String DEFAULT_OUTBOX_MAX_FRAMES = "4096";
     public static final String DEFAULT_OUTBOX_MAX_BYTES = "4194304";
 
     @Inject
-    @ConfigProperty(name = "parley.max-text-bytes", defaultValue = DEFAULT_MAX_TEXT_BYTES)
-    int maxTextBytes;
+    Config config;
+
+    @Inject
+    @ConfigProperty(name = "parley.max-message-bytes", defaultValue = DEFAULT_MAX_MESSAGE_BYTES)
+    int maxMessageBytes;
+
+    private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint =
+            Collections.synchronizedMap(new EnumMap<>(ParleyEndpoint.class));
 
     @Inject
     @ConfigProperty(name = "parley.outbox.max-frames", defaultValue = DEFAULT_OUTBOX_MAX_FRAMES)
@@ -28,9 +44,14 @@ public class ParleyConfig {
     @ConfigProperty(name = "parley.outbox.max-bytes", defaultValue = DEFAULT_OUTBOX_MAX_BYTES)
     long outboxMaxBytes;
 
-    /** Largest text or binary message a client may send, in bytes. */
-    public int maxTextBytes() {
-        return maxTextBytes;
+    /**
+     * Largest message, text (as UTF-8) or binary, that a client may send to {@code endpoint}:
+     * {@code parley.<endpoint>.max-message-bytes}, else {@code parley.max-message-bytes}.
+     */
+    public int maxMessageBytes(ParleyEndpoint endpoint) {
+        return maxMessageBytesPerEndpoint.computeIfAbsent(endpoint, e -> Math.min(MESSAGE_BYTES_CEILING,
+                config.getOptionalValue("parley." + e.key() + ".max-message-bytes", Integer.class)
+                        .orElse(maxMessageBytes)));
     }
 
     /** How much may wait to be written to one session. */

@@ -3,18 +3,41 @@ package dev.parley.connection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Logger;
 
 /** One open WebSocket session of a Parley endpoint: what endpoints and fan-out use instead of the raw session. */
 public final class Connection {
 
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    static final CloseReason TOO_BIG = new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big");
+
     private final Session session;
     private final ParleyEndpoint endpoint;
     private final Outbox outbox;
+    private final int maxMessageBytes;
 
-    Connection(Session session, ParleyEndpoint endpoint, Outbox outbox) {
+    Connection(Session session, ParleyEndpoint endpoint, Outbox outbox, int maxMessageBytes) {
         this.session = session;
         this.endpoint = endpoint;
         this.outbox = outbox;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /**
+     * Whether an incoming text message is within the size limit; one that is not closes the connection
+     * with 1009. The containers only enforce the fixed ceiling of the {@code @OnMessage} annotations.
+     */
+    public boolean admits(String text) {
+        // at least one and at most three UTF-8 bytes per UTF-16 unit: count exactly only in between
+        boolean fits = text.length() <= maxMessageBytes / 3
+                || text.length() <= maxMessageBytes && text.getBytes(StandardCharsets.UTF_8).length <= maxMessageBytes;
+        return fits || refuseAsTooBig(text.length() + " characters");
+    }
+
+    /** Like {@link #admits(String)}, for a binary message. */
+    public boolean admits(ByteBuffer data) {
+        return data.remaining() <= maxMessageBytes || refuseAsTooBig(data.remaining() + " bytes");
     }
 
     public String id() {
@@ -44,8 +67,11 @@ public final class Connection {
         outbox.close(reason);
     }
 
-    Session session() {
-        return session;
+    private boolean refuseAsTooBig(String size) {
+        LOG.warning(() -> "session " + id() + " on " + endpoint.path() + ": a message of " + size
+                + " is over the limit of " + maxMessageBytes + " bytes; closing with 1009");
+        close(TOO_BIG);
+        return false;
     }
 
     @Override

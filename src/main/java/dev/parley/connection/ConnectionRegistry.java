@@ -42,10 +42,8 @@ public class ConnectionRegistry {
 
     /** Registers a newly opened session of {@code endpoint}. */
     public Connection open(Session session, ParleyEndpoint endpoint) {
-        session.setMaxTextMessageBufferSize(config.maxTextBytes());
-        session.setMaxBinaryMessageBufferSize(config.maxTextBytes());
         Outbox outbox = new Outbox(session.getId(), new SessionTransport(session), executor, config.outboxLimits());
-        Connection connection = new Connection(session, endpoint, outbox);
+        Connection connection = new Connection(session, endpoint, outbox, config.maxMessageBytes(endpoint));
         session.getUserProperties().put(CONNECTION, connection);
         open.get(endpoint).add(connection);
         return connection;

@@ -1,5 +1,7 @@
 package dev.parley.echo;
 
+import dev.parley.config.ParleyConfig;
+import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.ParleyEndpoint;
 import jakarta.inject.Inject;
@@ -24,16 +26,21 @@ public class EchoEndpoint {
         registry.open(session, ParleyEndpoint.ECHO);
     }
 
-    @OnMessage
+    @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
     public void text(String message, Session session) {
-        registry.of(session).send(PREFIX + message);
+        Connection connection = registry.of(session);
+        if (connection.admits(message)) {
+            connection.send(PREFIX + message);
+        }
     }
 
-    @OnMessage
+    @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
     public void binary(ByteBuffer data, Session session) {
-        // the container may reuse its buffer once this returns, and the send is queued
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
-        registry.of(session).send(copy);
+        Connection connection = registry.of(session);
+        if (connection.admits(data)) {
+            // the container may reuse its buffer once this returns, and the send is queued
+            connection.send(ByteBuffer.allocate(data.remaining()).put(data).flip());
+        }
     }
 
     @OnClose

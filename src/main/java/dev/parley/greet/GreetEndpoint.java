@@ -1,5 +1,7 @@
 package dev.parley.greet;
 
+import dev.parley.config.ParleyConfig;
+import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.ParleyEndpoint;
 import jakarta.inject.Inject;
@@ -24,9 +26,12 @@ public class GreetEndpoint {
         registry.open(session, ParleyEndpoint.GREET);
     }
 
-    @OnMessage
+    @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
     public void text(String message, Session session) {
-        registry.of(session).send(greeting.reply(message));
+        Connection connection = registry.of(session);
+        if (connection.admits(message)) {
+            connection.send(greeting.reply(message));
+        }
     }
 
     @OnClose

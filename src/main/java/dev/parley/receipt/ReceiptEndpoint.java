@@ -1,5 +1,7 @@
 package dev.parley.receipt;
 
+import dev.parley.config.ParleyConfig;
+import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.ParleyEndpoint;
 import jakarta.inject.Inject;
@@ -22,9 +24,12 @@ public class ReceiptEndpoint {
         registry.open(session, ParleyEndpoint.RECEIPT);
     }
 
-    @OnMessage
+    @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
     public void text(String data, Session session) {
-        registry.of(session).send(Receipt.of(data, OffsetDateTime.now()));
+        Connection connection = registry.of(session);
+        if (connection.admits(data)) {
+            connection.send(Receipt.of(data, OffsetDateTime.now()));
+        }
     }
 
     @OnClose

@@ -2,6 +2,7 @@ package dev.parley.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import jakarta.websocket.CloseReason;
 import java.net.URL;
 import java.nio.ByteBuffer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -42,6 +43,20 @@ class EchoIT {
             for (int i = 0; i < 500; i++) {
                 assertEquals("Echo: m" + i, client.nextText());
             }
+        }
+    }
+
+    @Test
+    void aMessageOverTheSizeLimitClosesTheConnectionWith1009() {
+        try (WsClient client = WsClient.connect(Deployments.ws(base, "echo"))) {
+            String atTheLimit = "é".repeat(65_536 / 2); // two UTF-8 bytes each: exactly 64 KiB
+            client.exchange(atTheLimit, "Echo: " + atTheLimit);
+            client.send(atTheLimit + "x");
+            assertEquals(CloseReason.CloseCodes.TOO_BIG, client.awaitClose().getCloseCode());
+        }
+        try (WsClient client = WsClient.connect(Deployments.ws(base, "echo"))) {
+            client.send(ByteBuffer.allocate(65_537));
+            assertEquals(CloseReason.CloseCodes.TOO_BIG, client.awaitClose().getCloseCode());
         }
     }
 
