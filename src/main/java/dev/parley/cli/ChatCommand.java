@@ -4,6 +4,7 @@ import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.client.ChatListener;
 import dev.parley.client.ChatOptions;
 import dev.parley.client.ParleyChat;
+import dev.parley.client.ParleyClientException;
 import jakarta.websocket.CloseReason;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -56,12 +57,22 @@ final class ChatCommand {
                 }
                 if (line.isEmpty() || line.get().equals(EXIT)) {
                     printer.awaitOwnMessages();
+                    if (printer.lost.getCount() == 0) {
+                        break;
+                    }
                     chat.leave("bye");
                     out.println(stamp() + " you left the chat");
                     return ParleyCli.OK;
                 }
-                if (!handle(line.get(), chat, printer, out)) {
-                    err.println("usage: /to NAME text | /users | exit");
+                try {
+                    if (!handle(line.get(), chat, printer, out)) {
+                        err.println("usage: /to NAME text | /users | exit");
+                    }
+                } catch (ParleyClientException e) {
+                    // the connection went away under the send: say why, once the close has come in
+                    if (!printer.awaitLoss()) {
+                        throw e;
+                    }
                 }
             }
             err.println("parley: the server closed the connection: " + printer.closeReason);
@@ -99,6 +110,7 @@ final class ChatCommand {
 
     private static boolean handle(String line, ParleyChat chat, Printer printer, PrintStream out) {
         if (line.equals("/users")) {
+            printer.awaitOwnMessages(); // so that the list reflects what was typed before
             out.println(stamp() + " online: " + String.join(", ", chat.users()));
             return true;
         }
@@ -166,6 +178,15 @@ final class ChatCommand {
         public void onDisconnect(CloseReason reason, boolean willReconnect) {
             closeReason = reason.getCloseCode().getCode() + " " + reason.getReasonPhrase();
             lost.countDown();
+        }
+
+        boolean awaitLoss() {
+            try {
+                return lost.await(DRAIN_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         void awaitOwnMessages() {
