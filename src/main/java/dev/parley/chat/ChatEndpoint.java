@@ -44,7 +44,11 @@ public class ChatEndpoint {
     @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
     public void message(String text, Session session) {
         Connection connection = registry.of(session);
-        if (!connection.admits(text)) {
+        Connection.Admission admission = connection.admit(text);
+        if (admission == Connection.Admission.RATE_LIMITED) {
+            room.refuse(connection, ErrorCode.RATE_LIMITED, "too many messages: this one was dropped");
+        }
+        if (admission != Connection.Admission.ACCEPTED) {
             return;
         }
         try {
@@ -57,7 +61,10 @@ public class ChatEndpoint {
     @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
     public void binary(ByteBuffer data, Session session) {
         Connection connection = registry.of(session);
-        if (connection.admits(data)) {
+        Connection.Admission admission = connection.admit(data);
+        if (admission == Connection.Admission.RATE_LIMITED) {
+            room.refuse(connection, ErrorCode.RATE_LIMITED, "too many messages: this one was dropped");
+        } else if (admission == Connection.Admission.ACCEPTED) {
             room.refuse(connection, ErrorCode.BAD_MESSAGE, "chat messages are JSON text frames, not binary");
         }
     }

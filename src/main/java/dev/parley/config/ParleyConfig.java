@@ -2,6 +2,7 @@ package dev.parley.config;
 
 import dev.parley.connection.OutboxLimits;
 import dev.parley.connection.ParleyEndpoint;
+import dev.parley.connection.RateLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collections;
@@ -24,6 +25,9 @@ public class ParleyConfig {
      */
     public static final int MESSAGE_BYTES_CEILING = 1 << 20;
     public static final String DEFAULT_OUTBOX_MAX_FRAMES = "4096";
+    public static final String DEFAULT_RATE_PER_SECOND = "200";
+    public static final String DEFAULT_RATE_BURST = "1000";
+    public static final String DEFAULT_RATE_STRIKES = "100";
     public static final String DEFAULT_OUTBOX_MAX_BYTES = "4194304";
 
     @Inject
@@ -35,6 +39,18 @@ public class ParleyConfig {
 
     private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint =
             Collections.synchronizedMap(new EnumMap<>(ParleyEndpoint.class));
+
+    @Inject
+    @ConfigProperty(name = "parley.rate.messages-per-second", defaultValue = DEFAULT_RATE_PER_SECOND)
+    double ratePerSecond;
+
+    @Inject
+    @ConfigProperty(name = "parley.rate.burst", defaultValue = DEFAULT_RATE_BURST)
+    int rateBurst;
+
+    @Inject
+    @ConfigProperty(name = "parley.rate.strikes", defaultValue = DEFAULT_RATE_STRIKES)
+    int rateStrikes;
 
     @Inject
     @ConfigProperty(name = "parley.outbox.max-frames", defaultValue = DEFAULT_OUTBOX_MAX_FRAMES)
@@ -52,6 +68,11 @@ public class ParleyConfig {
         return maxMessageBytesPerEndpoint.computeIfAbsent(endpoint, e -> Math.min(MESSAGE_BYTES_CEILING,
                 config.getOptionalValue("parley." + e.key() + ".max-message-bytes", Integer.class)
                         .orElse(maxMessageBytes)));
+    }
+
+    /** How fast one connection may send: excess messages are dropped, a flood closes it with 1008. */
+    public RateLimits rateLimits() {
+        return new RateLimits(ratePerSecond, rateBurst, rateStrikes);
     }
 
     /** How much may wait to be written to one session. */

@@ -43,7 +43,8 @@ public class ConnectionRegistry {
     /** Registers a newly opened session of {@code endpoint}. */
     public Connection open(Session session, ParleyEndpoint endpoint) {
         Outbox outbox = new Outbox(session.getId(), new SessionTransport(session), executor, config.outboxLimits());
-        Connection connection = new Connection(session, endpoint, outbox, config.maxMessageBytes(endpoint));
+        Connection connection = new Connection(session, endpoint, outbox, config.maxMessageBytes(endpoint),
+                config.rateLimits().start(System.nanoTime()));
         session.getUserProperties().put(CONNECTION, connection);
         open.get(endpoint).add(connection);
         return connection;

@@ -112,12 +112,21 @@ public final class Outbox {
         }
     }
 
-    /** Cuts the connection off from any thread without blocking it; queued frames are dropped. */
-    public void close(CloseReason reason) {
-        if (closed.compareAndSet(false, true)) {
-            queue.clear();
-            closer.execute(() -> transport.close(reason));
+    /**
+     * Cuts the connection off from any thread without blocking it; queued frames are dropped. True if
+     * this call did it, false if the outbox was closed already.
+     */
+    public boolean close(CloseReason reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
         }
+        queue.clear();
+        closer.execute(() -> transport.close(reason));
+        return true;
+    }
+
+    public boolean isClosed() {
+        return closed.get();
     }
 
     /** Stops accepting frames once the session is gone. */

@@ -29,6 +29,11 @@ public final class Deployments {
                 .addAsLibrary(clientJar);
     }
 
+    /** Whether this run's server is Payara Micro (Tyrus) rather than WildFly (Undertow). */
+    public static boolean onPayara() {
+        return "payara-micro".equals(System.getProperty("arquillian.launch"));
+    }
+
     /** The context root users' clients depend on. */
     public static final String CONTEXT_ROOT = "/parley/";
 

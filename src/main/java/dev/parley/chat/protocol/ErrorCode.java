@@ -11,7 +11,8 @@ public enum ErrorCode {
     ALREADY_REGISTERED,
     UUID_TAKEN,
     NOT_YOURS,
-    NO_SUCH_USER;
+    NO_SUCH_USER,
+    RATE_LIMITED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,0 +1,179 @@
+package dev.parley.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * A WebSocket client on a bare socket, for what a well-behaved client library will not do: send broken
+ * frames, send any Origin, or never read.
+ */
+final class RawWebSocket implements AutoCloseable {
+
+    static final int TEXT = 0x1;
+    static final int BINARY = 0x2;
+    static final int CLOSE = 0x8;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final int status;
+
+    private RawWebSocket(Socket socket, DataInputStream in, int status) throws IOException {
+        this.socket = socket;
+        this.in = in;
+        this.out = socket.getOutputStream();
+        this.status = status;
+    }
+
+    /** Opens a connection and sends the upgrade request; {@link #status()} is the server's answer. */
+    static RawWebSocket open(URI ws, String origin, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 10_000);
+        socket.setSoTimeout(10_000);
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        String request = "GET " + ws.getRawPath() + " HTTP/1.1\r\n"
+                + "Host: " + ws.getHost() + ":" + ws.getPort() + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        String statusLine = readLine(in);
+        for (String header = readLine(in); !header.isEmpty(); header = readLine(in)) {
+            // the headers tell nothing these tests need
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        return new RawWebSocket(socket, in, status);
+    }
+
+    static RawWebSocket open(URI ws) throws IOException {
+        return open(ws, null, 0);
+    }
+
+    int status() {
+        return status;
+    }
+
+    /** Sends a frame as a client must: masked, FIN set, no RSV bits. */
+    void send(int opcode, byte[] payload) throws IOException {
+        frame(0x80 | opcode, true, payload);
+    }
+
+    void sendText(String text) throws IOException {
+        send(TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a frame with the given first byte (FIN, RSV bits, opcode), masked or not. */
+    void frame(int firstByte, boolean masked, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(firstByte);
+        int maskBit = masked ? 0x80 : 0;
+        if (payload.length < 126) {
+            frame.write(maskBit | payload.length);
+        } else if (payload.length < 65_536) {
+            frame.write(maskBit | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length);
+        } else {
+            frame.write(maskBit | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >> shift));
+            }
+        }
+        byte[] mask = new byte[4];
+        if (masked) {
+            RANDOM.nextBytes(mask);
+            frame.write(mask);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** A frame from the server: its opcode and payload. */
+    record Frame(int opcode, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** The close code of a close frame, or 1005 when it carries none. */
+        int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+    }
+
+    Frame read() throws IOException {
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        long length = second & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return new Frame(first & 0x0f, payload);
+    }
+
+    /**
+     * Reads until the server's close frame and returns its code; -1 if the server dropped the
+     * connection without one.
+     */
+    int awaitCloseCode() throws IOException {
+        try {
+            while (true) {
+                Frame frame = read();
+                if (frame.opcode() == CLOSE) {
+                    return frame.closeCode();
+                }
+            }
+        } catch (EOFException | SocketTimeoutException e) {
+            return -1;
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("reset")) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static String readLine(DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new EOFException("connection closed during the handshake");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+}
