@@ -5,6 +5,7 @@ import dev.parley.connection.ParleyEndpoint;
 import dev.parley.connection.RateLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -29,6 +30,7 @@ public class ParleyConfig {
     public static final String DEFAULT_RATE_BURST = "1000";
     public static final String DEFAULT_RATE_STRIKES = "100";
     public static final String DEFAULT_OUTBOX_MAX_BYTES = "4194304";
+    public static final String DEFAULT_OUTBOX_STALL_MILLIS = "2000";
 
     @Inject
     Config config;
@@ -60,6 +62,10 @@ public class ParleyConfig {
     @ConfigProperty(name = "parley.outbox.max-bytes", defaultValue = DEFAULT_OUTBOX_MAX_BYTES)
     long outboxMaxBytes;
 
+    @Inject
+    @ConfigProperty(name = "parley.outbox.stall-millis", defaultValue = DEFAULT_OUTBOX_STALL_MILLIS)
+    long outboxStallMillis;
+
     /**
      * Largest message, text (as UTF-8) or binary, that a client may send to {@code endpoint}:
      * {@code parley.<endpoint>.max-message-bytes}, else {@code parley.max-message-bytes}.
@@ -77,6 +83,6 @@ public class ParleyConfig {
 
     /** How much may wait to be written to one session. */
     public OutboxLimits outboxLimits() {
-        return new OutboxLimits(outboxMaxFrames, outboxMaxBytes);
+        return new OutboxLimits(outboxMaxFrames, outboxMaxBytes, Duration.ofMillis(outboxStallMillis));
     }
 }

@@ -41,6 +41,8 @@ public final class Outbox {
     /** Held by whoever is writing the head of the queue. */
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** When the write in flight started (System.nanoTime()), or 0 when none is. */
+    private volatile long writeStartedAt;
 
     Outbox(String id, Transport transport, Executor closer, OutboxLimits limits) {
         this.id = id;
@@ -56,16 +58,28 @@ public final class Outbox {
         }
         int frames = pendingFrames.incrementAndGet();
         long size = pendingSize.addAndGet(frame.size());
-        if (frames > limits.maxFrames() || size > limits.maxSize()) {
+        if (limits.isOver(frames, size) && isSlowConsumer(frames, size)) {
             pendingFrames.decrementAndGet();
             pendingSize.addAndGet(-frame.size());
-            LOG.warning(() -> "session " + id + ": outbound queue over its bound (" + frames + " frames, "
-                    + size + " bytes); closing it as a slow consumer");
-            close(SLOW_CONSUMER);
+            if (close(SLOW_CONSUMER)) {
+                LOG.warning(() -> "session " + id + ": outbound queue over its bound (" + frames + " frames, "
+                        + size + " bytes) and not draining; closing it as a slow consumer");
+            }
             return false;
         }
         queue.add(frame);
         return true;
+    }
+
+    /**
+     * Past the bound, only a receiver whose current write has made no progress for a while is to blame:
+     * one that reads, behind a server that is merely busy with a large fan-out, keeps its connection.
+     * Past the hard bound, any receiver is cut off, so that memory stays bounded whatever happens.
+     */
+    private boolean isSlowConsumer(int frames, long size) {
+        long started = writeStartedAt;
+        boolean stalled = started != 0 && System.nanoTime() - started >= limits.stallNanos();
+        return stalled || limits.isOverHardBound(frames, size);
     }
 
     /** Queues a frame and starts writing. */
@@ -88,7 +102,9 @@ public final class Outbox {
             }
             // 0: write started, 1: the starting call has returned, 2: the write completed first
             AtomicInteger handoff = new AtomicInteger();
+            writeStartedAt = System.nanoTime() | 1; // never 0, which means idle
             SendHandler done = result -> {
+                writeStartedAt = 0;
                 settle(frame, result);
                 if (!handoff.compareAndSet(0, 2)) {
                     writing.set(false);

@@ -10,6 +10,7 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -57,7 +58,7 @@ class OutboxTest {
     @Test
     void writesOneFrameAtATimeInOrder() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(10, 1000));
         outbox.send(new OutboundFrame.Text("a"));
         outbox.send(new OutboundFrame.Text("b"));
         outbox.send(new OutboundFrame.Binary(ByteBuffer.wrap(new byte[] {1})));
@@ -74,7 +75,7 @@ class OutboxTest {
     @Test
     void enqueueDoesNotWriteUntilFlushed() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(10, 1000));
         assertTrue(outbox.enqueue(new OutboundFrame.Text("a")));
         assertTrue(transport.written.isEmpty());
         outbox.flush();
@@ -100,7 +101,7 @@ class OutboxTest {
             public void close(CloseReason reason) {
             }
         };
-        Outbox outbox = new Outbox("s", inline, Runnable::run, new OutboxLimits(200_000, 10_000_000));
+        Outbox outbox = new Outbox("s", inline, Runnable::run, OutboxLimits.strict(200_000, 10_000_000));
         for (int i = 0; i < 100_000; i++) {
             outbox.enqueue(new OutboundFrame.Text(Integer.toString(i)));
         }
@@ -112,7 +113,7 @@ class OutboxTest {
     @Test
     void aReceiverPastTheFrameBoundIsClosedAsASlowConsumer() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(2, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(2, 1000));
         assertTrue(outbox.send(new OutboundFrame.Text("in flight")));
         assertTrue(outbox.send(new OutboundFrame.Text("queued")));
         assertNull(transport.closedWith);
@@ -128,7 +129,7 @@ class OutboxTest {
     @Test
     void aReceiverPastTheSizeBoundIsClosedAsASlowConsumer() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(100, 10));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(100, 10));
         assertTrue(outbox.send(new OutboundFrame.Text("12345")));
         assertTrue(outbox.send(new OutboundFrame.Text("12345")));
         assertFalse(outbox.send(new OutboundFrame.Text("1")));
@@ -136,10 +137,34 @@ class OutboxTest {
     }
 
     @Test
+    void aReceiverThatKeepsReadingMayPassTheBoundUpToTheHardBound() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(2, 1000, Duration.ofHours(1)));
+        for (int i = 0; i < 2 * OutboxLimits.HARD_BOUND_FACTOR; i++) {
+            assertTrue(outbox.send(new OutboundFrame.Text("m" + i)), "frame " + i);
+        }
+        assertNull(transport.closedWith, "its write is in progress: a busy server, not a slow reader");
+        assertFalse(outbox.send(new OutboundFrame.Text("past the hard bound")));
+        assertEquals("slow consumer", transport.closedWith.getReasonPhrase());
+    }
+
+    @Test
+    void aReceiverWhoseWriteStallsIsCutOffAtTheBound() throws InterruptedException {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(2, 1000, Duration.ofMillis(50)));
+        outbox.send(new OutboundFrame.Text("in flight"));
+        outbox.send(new OutboundFrame.Text("queued"));
+        assertTrue(outbox.send(new OutboundFrame.Text("over, but the write is young")));
+        Thread.sleep(60);
+        assertFalse(outbox.send(new OutboundFrame.Text("over, and nothing moved for 60 ms")));
+        assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, transport.closedWith.getCloseCode());
+    }
+
+    @Test
     void closingHappensOnTheGivenExecutorNotTheCaller() {
         ManualTransport transport = new ManualTransport();
         List<Runnable> deferred = new ArrayList<>();
-        Outbox outbox = new Outbox("s", transport, deferred::add, new OutboxLimits(1, 1000));
+        Outbox outbox = new Outbox("s", transport, deferred::add, OutboxLimits.strict(1, 1000));
         outbox.send(new OutboundFrame.Text("a"));
         outbox.send(new OutboundFrame.Text("b"));
         assertNull(transport.closedWith);
@@ -151,7 +176,7 @@ class OutboxTest {
     @Test
     void aFailedWriteStopsFurtherWrites() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(10, 1000));
         outbox.send(new OutboundFrame.Text("a"));
         outbox.send(new OutboundFrame.Text("b"));
         transport.completeNext(new SendResult(new IOException("broken pipe")));
@@ -176,7 +201,7 @@ class OutboxTest {
             public void close(CloseReason reason) {
             }
         };
-        Outbox outbox = new Outbox("s", closing, Runnable::run, new OutboxLimits(10, 1000));
+        Outbox outbox = new Outbox("s", closing, Runnable::run, OutboxLimits.strict(10, 1000));
         outbox.send(new OutboundFrame.Text("a"));
         assertEquals(0, outbox.pendingFrames());
         assertFalse(outbox.send(new OutboundFrame.Text("b")));
@@ -211,7 +236,7 @@ class OutboxTest {
             public void close(CloseReason reason) {
             }
         };
-        Outbox outbox = new Outbox("s", async, Runnable::run, new OutboxLimits(senders * perSender, Long.MAX_VALUE));
+        Outbox outbox = new Outbox("s", async, Runnable::run, OutboxLimits.strict(senders * perSender, Long.MAX_VALUE));
         ExecutorService pool = Executors.newFixedThreadPool(senders);
         CountDownLatch start = new CountDownLatch(1);
         for (int s = 0; s < senders; s++) {
