@@ -3,11 +3,13 @@ package dev.parley.config;
 import dev.parley.connection.OutboxLimits;
 import dev.parley.connection.ParleyEndpoint;
 import dev.parley.connection.RateLimits;
+import dev.parley.security.OriginPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -31,6 +33,7 @@ public class ParleyConfig {
     public static final String DEFAULT_RATE_STRIKES = "100";
     public static final String DEFAULT_OUTBOX_MAX_BYTES = "4194304";
     public static final String DEFAULT_OUTBOX_STALL_MILLIS = "2000";
+    public static final String DEFAULT_MAX_CONNECTIONS = "10000";
 
     @Inject
     Config config;
@@ -41,6 +44,10 @@ public class ParleyConfig {
 
     private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint =
             Collections.synchronizedMap(new EnumMap<>(ParleyEndpoint.class));
+
+    @Inject
+    @ConfigProperty(name = "parley.max-connections", defaultValue = DEFAULT_MAX_CONNECTIONS)
+    int maxConnections;
 
     @Inject
     @ConfigProperty(name = "parley.rate.messages-per-second", defaultValue = DEFAULT_RATE_PER_SECOND)
@@ -74,6 +81,19 @@ public class ParleyConfig {
         return maxMessageBytesPerEndpoint.computeIfAbsent(endpoint, e -> Math.min(MESSAGE_BYTES_CEILING,
                 config.getOptionalValue("parley." + e.key() + ".max-message-bytes", Integer.class)
                         .orElse(maxMessageBytes)));
+    }
+
+    /**
+     * {@code parley.allowed-origins}: origins allowed besides the same origin, comma-separated;
+     * {@code *} allows all. Looked up rather than injected: Payara cannot inject an optional list.
+     */
+    public OriginPolicy originPolicy() {
+        return new OriginPolicy(config.getOptionalValues("parley.allowed-origins", String.class).orElse(List.of()));
+    }
+
+    /** Open WebSocket connections, all endpoints together, beyond which a handshake gets 503. */
+    public int maxConnections() {
+        return maxConnections;
     }
 
     /** How fast one connection may send: excess messages are dropped, a flood closes it with 1008. */

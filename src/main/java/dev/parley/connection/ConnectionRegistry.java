@@ -65,6 +65,11 @@ public class ConnectionRegistry {
         open.get(connection.endpoint()).remove(connection);
     }
 
+    /** How many connections are open, all endpoints together. */
+    public int openConnectionCount() {
+        return open.values().stream().mapToInt(Set::size).sum();
+    }
+
     /** How many connections each endpoint has open. */
     public Map<ParleyEndpoint, Integer> openConnections() {
         Map<ParleyEndpoint, Integer> counts = new EnumMap<>(ParleyEndpoint.class);
