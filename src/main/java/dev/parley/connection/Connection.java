@@ -89,6 +89,12 @@ public final class Connection {
         outbox.close(reason);
     }
 
+    /** Closes on the caller's thread, for shutdown, when no executor may be left to do it. */
+    void closeNow(CloseReason reason) {
+        outbox.discard();
+        new SessionTransport(session).close(reason);
+    }
+
     private Admission throttle() {
         if (outbox.isClosed()) {
             return Admission.CLOSING; // what arrives after the cut-off is not worth judging

@@ -1,10 +1,12 @@
 package dev.parley.connection;
 
 import dev.parley.config.ParleyConfig;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -63,6 +65,16 @@ public class ConnectionRegistry {
     public void close(Connection connection) {
         connection.outbox().discard();
         open.get(connection.endpoint()).remove(connection);
+    }
+
+    /**
+     * On undeploy or shutdown every client hears 1001 (going away) rather than a dropped connection.
+     * Direct closes: the managed executor may already be stopping.
+     */
+    @PreDestroy
+    void goingAway() {
+        CloseReason goingAway = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+        open.values().forEach(connections -> connections.forEach(connection -> connection.closeNow(goingAway)));
     }
 
     /** How many connections are open, all endpoints together. */

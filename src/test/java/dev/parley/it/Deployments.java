@@ -34,6 +34,18 @@ public final class Deployments {
         return "payara-micro".equals(System.getProperty("arquillian.launch"));
     }
 
+    /**
+     * The test server's address, for a test that needs it before Arquillian can inject it: the ports
+     * arquillian.xml gives each server.
+     */
+    public static URL testServer() {
+        try {
+            return new URL("http://127.0.0.1:" + (onPayara() ? 18210 : 18280) + "/");
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The context root users' clients depend on. */
     public static final String CONTEXT_ROOT = "/parley/";
 
