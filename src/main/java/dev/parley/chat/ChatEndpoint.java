@@ -12,6 +12,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
@@ -72,6 +73,12 @@ public class ChatEndpoint {
     @OnError
     public void error(Session session, Throwable error) {
         LOG.log(Level.FINE, "chat session " + session.getId() + " failed", error);
+    }
+
+    /** A pong proves the peer alive to {@link dev.parley.connection.KeepAlive}. */
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        registry.of(session).heard();
     }
 
     @OnClose

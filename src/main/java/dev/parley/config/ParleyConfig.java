@@ -34,6 +34,8 @@ public class ParleyConfig {
     public static final String DEFAULT_OUTBOX_MAX_BYTES = "4194304";
     public static final String DEFAULT_OUTBOX_STALL_MILLIS = "2000";
     public static final String DEFAULT_MAX_CONNECTIONS = "10000";
+    public static final String DEFAULT_KEEPALIVE_INTERVAL_SECONDS = "30";
+    public static final String DEFAULT_KEEPALIVE_TIMEOUT_SECONDS = "75";
 
     @Inject
     Config config;
@@ -48,6 +50,14 @@ public class ParleyConfig {
     @Inject
     @ConfigProperty(name = "parley.max-connections", defaultValue = DEFAULT_MAX_CONNECTIONS)
     int maxConnections;
+
+    @Inject
+    @ConfigProperty(name = "parley.keepalive.interval-seconds", defaultValue = DEFAULT_KEEPALIVE_INTERVAL_SECONDS)
+    long keepaliveIntervalSeconds;
+
+    @Inject
+    @ConfigProperty(name = "parley.keepalive.timeout-seconds", defaultValue = DEFAULT_KEEPALIVE_TIMEOUT_SECONDS)
+    long keepaliveTimeoutSeconds;
 
     @Inject
     @ConfigProperty(name = "parley.rate.messages-per-second", defaultValue = DEFAULT_RATE_PER_SECOND)
@@ -89,6 +99,16 @@ public class ParleyConfig {
      */
     public OriginPolicy originPolicy() {
         return new OriginPolicy(config.getOptionalValues("parley.allowed-origins", String.class).orElse(List.of()));
+    }
+
+    /** How often an idle connection is pinged: well under the 60 s idle cut-off of common proxies. */
+    public Duration keepaliveInterval() {
+        return Duration.ofSeconds(keepaliveIntervalSeconds);
+    }
+
+    /** How long a peer may stay silent, pongs included, before it counts as dead and is dropped. */
+    public Duration keepaliveTimeout() {
+        return Duration.ofSeconds(keepaliveTimeoutSeconds);
     }
 
     /** Open WebSocket connections, all endpoints together, beyond which a handshake gets 503. */

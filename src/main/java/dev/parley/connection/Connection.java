@@ -27,6 +27,8 @@ public final class Connection {
     private final Outbox outbox;
     private final int maxMessageBytes;
     private final RateLimit rateLimit;
+    /** When the peer last showed it is alive (System.nanoTime()): any message or pong. */
+    private volatile long lastHeard = System.nanoTime();
 
     Connection(Session session, ParleyEndpoint endpoint, Outbox outbox, int maxMessageBytes, RateLimit rateLimit) {
         this.session = session;
@@ -42,6 +44,7 @@ public final class Connection {
      * limit (a flood closes it with 1008).
      */
     public Admission admit(String text) {
+        heard();
         // at least one and at most three UTF-8 bytes per UTF-16 unit: count exactly only in between
         boolean fits = text.length() <= maxMessageBytes / 3
                 || text.length() <= maxMessageBytes && text.getBytes(StandardCharsets.UTF_8).length <= maxMessageBytes;
@@ -50,6 +53,7 @@ public final class Connection {
 
     /** Like {@link #admit(String)}, for a binary message. */
     public Admission admit(ByteBuffer data) {
+        heard();
         return data.remaining() <= maxMessageBytes ? throttle() : refuseAsTooBig(data.remaining() + " bytes");
     }
 
@@ -82,6 +86,20 @@ public final class Connection {
     /** Queues a binary frame; never blocks. The buffer must not change afterwards. */
     public void send(ByteBuffer data) {
         outbox.send(new OutboundFrame.Binary(data));
+    }
+
+    /** The peer showed it is alive: a message or a pong arrived. */
+    public void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    long nanosSinceHeard(long now) {
+        return now - lastHeard;
+    }
+
+    /** Queues a keepalive ping; never blocks. */
+    void ping() {
+        outbox.send(new OutboundFrame.Ping());
     }
 
     /** Closes without blocking the caller. */

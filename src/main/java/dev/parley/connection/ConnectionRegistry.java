@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The live connections of every endpoint and the chat users bound to them: the one registry that the
@@ -75,6 +76,11 @@ public class ConnectionRegistry {
     void goingAway() {
         CloseReason goingAway = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
         open.values().forEach(connections -> connections.forEach(connection -> connection.closeNow(goingAway)));
+    }
+
+    /** Every open connection, all endpoints together. */
+    Stream<Connection> connections() {
+        return open.values().stream().flatMap(Set::stream);
     }
 
     /** How many connections are open, all endpoints together. */

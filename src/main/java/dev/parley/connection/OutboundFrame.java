@@ -16,6 +16,14 @@ public sealed interface OutboundFrame {
         }
     }
 
+    /** A keepalive ping: written in turn with the data frames, which no container lets it overlap. */
+    record Ping() implements OutboundFrame {
+        @Override
+        public long size() {
+            return 0;
+        }
+    }
+
     record Binary(ByteBuffer data) implements OutboundFrame {
         @Override
         public long size() {

@@ -3,6 +3,8 @@ package dev.parley.connection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -116,8 +118,11 @@ public final class Outbox {
                     transport.sendText(text.text(), done);
                 } else if (frame instanceof OutboundFrame.Binary binary) {
                     transport.sendBinary(binary.data(), done);
+                } else if (frame instanceof OutboundFrame.Ping) {
+                    transport.sendPing(ByteBuffer.allocate(0));
+                    done.onResult(new SendResult());
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | IOException e) {
                 // a session closing under us refuses the write at once rather than through the handler
                 done.onResult(new SendResult(e));
             }

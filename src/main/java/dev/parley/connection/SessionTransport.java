@@ -30,6 +30,11 @@ final class SessionTransport implements Transport {
     }
 
     @Override
+    public void sendPing(ByteBuffer payload) throws IOException {
+        session.getAsyncRemote().sendPing(payload);
+    }
+
+    @Override
     public void close(CloseReason reason) {
         try {
             if (session.isOpen()) {

@@ -2,6 +2,7 @@ package dev.parley.connection;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** The asynchronous writes an {@link Outbox} needs from a WebSocket session; a seam for unit tests. */
@@ -10,6 +11,11 @@ interface Transport {
     void sendText(String text, SendHandler done);
 
     void sendBinary(ByteBuffer data, SendHandler done);
+
+    /** Sends a ping; containers offer no completion for it, so it counts as written on return. */
+    default void sendPing(ByteBuffer payload) throws IOException {
+        // test transports have no peer to ping
+    }
 
     /** Closes the connection; may block briefly, so it is never called on the message path. */
     void close(CloseReason reason);

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
@@ -41,6 +42,12 @@ public class EchoEndpoint {
             // the container may reuse its buffer once this returns, and the send is queued
             connection.send(ByteBuffer.allocate(data.remaining()).put(data).flip());
         }
+    }
+
+    /** A pong proves the peer alive to {@link dev.parley.connection.KeepAlive}. */
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        registry.of(session).heard();
     }
 
     @OnClose

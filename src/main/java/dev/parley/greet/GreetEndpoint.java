@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -32,6 +33,12 @@ public class GreetEndpoint {
         if (connection.admits(message)) {
             connection.send(greeting.reply(message));
         }
+    }
+
+    /** A pong proves the peer alive to {@link dev.parley.connection.KeepAlive}. */
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        registry.of(session).heard();
     }
 
     @OnClose

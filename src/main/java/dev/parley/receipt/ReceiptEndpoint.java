@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.time.OffsetDateTime;
@@ -30,6 +31,12 @@ public class ReceiptEndpoint {
         if (connection.admits(data)) {
             connection.send(Receipt.of(data, OffsetDateTime.now()));
         }
+    }
+
+    /** A pong proves the peer alive to {@link dev.parley.connection.KeepAlive}. */
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        registry.of(session).heard();
     }
 
     @OnClose

@@ -123,7 +123,19 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** The next data or close frame; pings on the way are answered, as a live client does. */
     Frame read() throws IOException {
+        while (true) {
+            Frame frame = readAny();
+            if (frame.opcode() == PING) {
+                send(PONG, frame.payload());
+            } else if (frame.opcode() != PONG) {
+                return frame;
+            }
+        }
+    }
+
+    private Frame readAny() throws IOException {
         int first = in.readUnsignedByte();
         int second = in.readUnsignedByte();
         long length = second & 0x7f;
