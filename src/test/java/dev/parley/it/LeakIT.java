@@ -1,0 +1,85 @@
+package dev.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.chat.protocol.ServerEvent.Login;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Connections that come and go leave nothing behind: not in the registry, not on the heap. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class LeakIT {
+
+    private static final int CYCLES = 10_000;
+    /** Heap that may stay after the cycles: caches and warm-up, far below what 10,000 leaked sessions hold. */
+    private static final long TOLERANCE_BYTES = 8L << 20;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.parley();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void tenThousandConnectRegisterDisconnectCyclesLeaveTheRegistryEmptyAndTheHeapAsItWas() throws Exception {
+        URI chat = Deployments.ws(base, "chat");
+        ServerProcess server = ServerProcess.listeningOn(base.getPort());
+        cycles(chat, 200); // warm up, so that the baseline includes what a first use loads
+        long baseline = server.heapUsedAfterGc();
+
+        cycles(chat, CYCLES);
+
+        String empty = "{\"connections\":{\"echo\":0,\"receipt\":0,\"greet\":0,\"chat\":0},\"users\":[]}";
+        assertEquals(empty, awaitStatus(empty));
+        // Payara's Grizzly keeps each closed connection's objects (about 1.3 KiB) until its expirer runs,
+        // 30 to 40 s later: give the heap that long to come back
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        long after = server.heapUsedAfterGc();
+        while (after >= baseline + TOLERANCE_BYTES && System.nanoTime() < deadline) {
+            Thread.sleep(5_000);
+            after = server.heapUsedAfterGc();
+        }
+        System.out.printf("LeakIT: heap after GC %d KiB before, %d KiB after %d cycles%n", baseline >> 10, after >> 10,
+                CYCLES);
+        assertTrue(after < baseline + TOLERANCE_BYTES,
+                "heap grew from " + (baseline >> 10) + " KiB to " + (after >> 10) + " KiB");
+    }
+
+    private static void cycles(URI chat, int count) {
+        for (int i = 0; i < count; i++) {
+            try (ChatUser user = ChatUser.connect(chat)) {
+                user.register("leak-" + i, "");
+                user.expect(new Login("leak-" + i, "", List.of("leak-" + i)));
+            }
+        }
+    }
+
+    /** The status once it reads {@code expected}: closing is asynchronous on the server. */
+    private String awaitStatus(String expected) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(Deployments.http(base, "api/status")).build();
+        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+        String status = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        while (!status.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            status = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        }
+        return status;
+    }
+}
