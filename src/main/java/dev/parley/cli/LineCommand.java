@@ -16,18 +16,11 @@ final class LineCommand {
     }
 
     int run(BufferedReader in, PrintStream out) throws IOException {
-        try (Conversation service = new Conversation(uri)) {
+        try (TextClient service = new TextClient(uri)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 out.println(service.request(line));
             }
         }
         return ParleyCli.OK;
-    }
-
-    /** Any of the text services: the reply is printed as the server sent it. */
-    static final class Conversation extends TextClient {
-        Conversation(URI uri) {
-            super(uri);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.parley.cli;
 
 import dev.parley.client.ParleyClientException;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
@@ -67,7 +68,7 @@ public final class ParleyCli {
         } catch (ParleyClientException e) {
             err.println("parley: " + e.getMessage());
             return CONNECTION_FAILED;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("parley: cannot read input: " + e.getMessage());
             return CONNECTION_FAILED;
         }

@@ -33,7 +33,8 @@ public class TextClient implements AutoCloseable {
         }
     }
 
-    protected TextClient(URI uri) {
+    /** A conversation with any text service at {@code uri}, through the default container. */
+    public TextClient(URI uri) {
         this(ContainerProvider.getWebSocketContainer(), uri, DEFAULT_TIMEOUT);
     }
 

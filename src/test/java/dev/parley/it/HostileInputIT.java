@@ -3,7 +3,6 @@ package dev.parley.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ServerEvent;
 import dev.parley.chat.protocol.ServerEvent.Login;
 import dev.parley.chat.protocol.ServerEvent.UserMessage;

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.chat.protocol.ServerEvent.Login;
+import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -52,8 +50,8 @@ class LeakIT {
 
         cycles(chat, CYCLES);
 
-        String empty = "{\"connections\":{\"echo\":0,\"receipt\":0,\"greet\":0,\"chat\":0},\"users\":[]}";
-        assertEquals(empty, awaitStatus(empty));
+        JsonObject empty = StatusPage.json("{\"connections\":{\"echo\":0,\"receipt\":0,\"greet\":0,\"chat\":0},\"users\":[]}");
+        assertEquals(empty, new StatusPage(base).await(empty::equals));
         // Payara's Grizzly keeps each closed connection's objects (about 1.3 KiB) until its expirer runs,
         // 30 to 40 s later: give the heap that long to come back
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -75,18 +73,5 @@ class LeakIT {
                 user.expect(new Login("leak-" + i, "", List.of("leak-" + i)));
             }
         }
-    }
-
-    /** The status once it reads {@code expected}: closing is asynchronous on the server. */
-    private String awaitStatus(String expected) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(Deployments.http(base, "api/status")).build();
-        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
-        String status = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        while (!status.equals(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            status = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        }
-        return status;
     }
 }
