@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -15,9 +16,9 @@ import java.util.Base64;
 
 /**
  * A WebSocket client on a bare socket, for what a well-behaved client library will not do: send broken
- * frames, send any Origin, or never read.
+ * frames, send any Origin, or never read. The benchmark uses it too, for idle and stalled connections.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
     static final int TEXT = 0x1;
     static final int BINARY = 0x2;
@@ -41,9 +42,21 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Opens a connection and sends the upgrade request; {@link #status()} is the server's answer. */
     static RawWebSocket open(URI ws, String origin, int receiveBuffer) throws IOException {
+        return open(ws, origin, receiveBuffer, null);
+    }
+
+    /**
+     * As {@link #open(URI, String, int)}, from {@code localAddress} (null: any), so that many connections can
+     * come from several loopback addresses, each with its own ephemeral ports.
+     */
+    public static RawWebSocket open(URI ws, String origin, int receiveBuffer, InetAddress localAddress)
+            throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
+        }
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
         }
         socket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 10_000);
         socket.setSoTimeout(10_000);
@@ -69,7 +82,7 @@ final class RawWebSocket implements AutoCloseable {
         return open(ws, null, 0);
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
@@ -78,7 +91,7 @@ final class RawWebSocket implements AutoCloseable {
         frame(0x80 | opcode, true, payload);
     }
 
-    void sendText(String text) throws IOException {
+    public void sendText(String text) throws IOException {
         send(TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -112,8 +125,8 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** A frame from the server: its opcode and payload. */
-    record Frame(int opcode, byte[] payload) {
-        String text() {
+    public record Frame(int opcode, byte[] payload) {
+        public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
 
@@ -124,7 +137,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** The next data or close frame; pings on the way are answered, as a live client does. */
-    Frame read() throws IOException {
+    public Frame read() throws IOException {
         while (true) {
             Frame frame = readAny();
             if (frame.opcode() == PING) {

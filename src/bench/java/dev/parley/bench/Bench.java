@@ -1,0 +1,87 @@
+package dev.parley.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The load generator: runs every scenario against one server and appends the figures, one JSON object a
+ * line, to the results file. {@code src/bench/run} starts each server in turn and calls this once for each.
+ *
+ * <pre>java dev.parley.bench.Bench --server NAME --url ws://127.0.0.1:PORT/parley --pid PID --out FILE
+ *     [--scale quick|full]</pre>
+ */
+public final class Bench {
+
+    /** How big each scenario is: {@code quick} checks that everything works, {@code full} measures. */
+    record Scale(Duration echo, int pipeline, List<Integer> rates, Duration atRate, int fanOutUsers,
+            int fanOutSenders, int fanOutMessages, int crowd, int crowdMessages, int connections) {
+
+        static final Scale QUICK = new Scale(Duration.ofSeconds(3), 20_000, List.of(1_000, 5_000), Duration.ofSeconds(2),
+                20, 4, 300, 100, 200, 1_000);
+        static final Scale FULL = new Scale(Duration.ofSeconds(10), 200_000,
+                List.of(1_000, 2_000, 5_000, 10_000, 20_000, 40_000), Duration.ofSeconds(5),
+                100, 10, 1_000, 1_000, 1_000, 50_000);
+    }
+
+    private static final int WINDOW = 8;
+    private static final int PIPELINE_WINDOW = 1_000;
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        Scale scale = "full".equals(options.getOrDefault("scale", "quick")) ? Scale.FULL : Scale.QUICK;
+        Path out = Path.of(options.get("out"));
+        Target target = new Target(options.get("server"), URI.create(options.get("url")),
+                new ServerProcess(Long.parseLong(options.get("pid"))), HttpClient.newHttpClient());
+        EchoBench echo = new EchoBench(target);
+        FanOutBench fanOut = new FanOutBench(target);
+
+        // warm-up, not recorded: the JVM servers compile their hot paths
+        echo.roundTrips(8, Duration.ofSeconds(3));
+        echo.pipeline(20_000, PIPELINE_WINDOW);
+        fanOut.fanOut(20, 4, 200, WINDOW);
+
+        record(out, () -> echo.roundTrips(8, scale.echo()));
+        record(out, () -> echo.pipeline(scale.pipeline(), PIPELINE_WINDOW));
+        for (int rate : scale.rates()) {
+            record(out, () -> echo.atRate(rate, 8, scale.atRate()));
+        }
+        record(out, () -> fanOut.fanOut(scale.fanOutUsers(), scale.fanOutSenders(), scale.fanOutMessages(), WINDOW));
+        record(out, () -> fanOut.stalledReceiver(scale.crowd(), scale.crowdMessages(), WINDOW));
+        record(out, () -> new ConnectBench(target).connect(scale.connections(), 4));
+    }
+
+    private static void record(Path out, Callable<Result> scenario) throws Exception {
+        Result result = scenario.call();
+        String line = result.toJson().toString();
+        System.out.println(line);
+        Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        for (String required : List.of("server", "url", "pid", "out")) {
+            if (!options.containsKey(required)) {
+                throw new IllegalArgumentException("missing --" + required);
+            }
+        }
+        return options;
+    }
+}

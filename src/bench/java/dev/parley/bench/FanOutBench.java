@@ -1,0 +1,90 @@
+package dev.parley.bench;
+
+import dev.parley.it.RawWebSocket;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code /chat} fan-out: senders broadcast to every registered user, each sender keeping a few messages in
+ * flight (it sends the next when its own copy comes back). Then the same with one receiver that never
+ * reads: what it costs everyone else is the measure of a non-blocking message path.
+ */
+final class FanOutBench {
+
+    /** A large private message, to fill the stalled receiver's socket buffers before the broadcast starts. */
+    private static final String FILLER = "x".repeat(32 * 1024);
+
+    private final Target target;
+
+    FanOutBench(Target target) {
+        this.target = target;
+    }
+
+    Result fanOut(int users, int senders, int messages, int window) throws InterruptedException {
+        ChatCrowd crowd = new ChatCrowd(target, users, senders);
+        try {
+            return broadcast(crowd, "fanout", users, senders, messages, window).build();
+        } finally {
+            crowd.close();
+        }
+    }
+
+    /** One sender to {@code users} users, without and then with one receiver that never reads. */
+    Result stalledReceiver(int users, int messages, int window) throws InterruptedException, IOException {
+        ChatCrowd crowd = new ChatCrowd(target, users, 1);
+        try (RawWebSocket stalled = RawWebSocket.open(target.chat(), null, 4096, null)) {
+            Result.Builder baseline = broadcast(crowd, "baseline", users, 1, messages, window);
+            double baselineRate = baseline.build().figures().get("delivery_per_s");
+            stalled.sendText("{\"type\":\"register\",\"uuid\":\"stalled\",\"content\":\"never reads\"}");
+            crowd.awaitLogins((long) users * (users + 1) / 2 + users);
+            for (int i = 0; i < 200; i++) {
+                crowd.sendPrivate(0, "stalled", FILLER);
+            }
+            Result.Builder withStalled = broadcast(crowd, "fanout-stalled", users, 1, messages, window);
+            Result measured = withStalled.build();
+            double rate = measured.figures().get("delivery_per_s");
+            return withStalled.figure("baseline_delivery_per_s", baselineRate)
+                    .figure("rate_vs_baseline", rate / baselineRate)
+                    .figure("stalled_cut_off", crowd.someoneLeft() ? 1 : 0)
+                    .build();
+        } finally {
+            crowd.close();
+        }
+    }
+
+    private Result.Builder broadcast(ChatCrowd crowd, String scenario, int users, int senders, int messages,
+            int window) throws InterruptedException {
+        crowd.reset();
+        AtomicInteger[] sent = new AtomicInteger[senders];
+        for (int s = 0; s < senders; s++) {
+            sent[s] = new AtomicInteger();
+        }
+        crowd.pace((sender, sequence) -> {
+            int next = sent[sender].getAndIncrement();
+            if (next < messages) {
+                crowd.send(sender, next);
+            }
+        });
+        long expected = (long) users * senders * messages;
+        Duration timeout = Duration.ofSeconds(60 + expected / 20_000);
+        Meter meter = Meter.start(target.process());
+        for (int s = 0; s < senders; s++) {
+            for (int w = 0; w < window; w++) {
+                crowd.send(s, sent[s].getAndIncrement());
+            }
+        }
+        long until = System.nanoTime() + timeout.toNanos();
+        while (crowd.delivered() < expected && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        Meter.Sample sample = meter.stop(crowd.delivered());
+        String note = crowd.delivered() == expected ? ""
+                : "incomplete: " + crowd.delivered() + " of " + expected + " deliveries within " + timeout.toSeconds()
+                        + " s";
+        return target.result(scenario).figure("users", users).figure("senders", senders)
+                .figure("messages_per_sender", messages).sample(sample, "delivery").latency(crowd.latencies())
+                .figure("faults", crowd.faults()).figure("complete", crowd.delivered() == expected ? 1 : 0)
+                .note(note);
+    }
+}

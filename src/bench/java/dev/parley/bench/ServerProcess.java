@@ -1,0 +1,42 @@
+package dev.parley.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The server under test, read from {@code /proc}: its CPU time stays a fair measure of its cost per unit
+ * of work even when the load generator, not the server, is what saturates.
+ */
+record ServerProcess(long pid) {
+
+    /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ), 100 on Linux. */
+    private static final double TICK_NANOS = 1e9 / 100;
+
+    /** User plus system CPU time of all the server's threads so far. */
+    long cpuNanos() {
+        String stat = read("stat");
+        // fields after the command name, which is in parentheses and may hold spaces
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        return (long) (ticks * TICK_NANOS);
+    }
+
+    /** Resident memory, in KiB. */
+    long rssKiB() {
+        return read("status").lines()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .map(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private String read(String file) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("server process " + pid + " is gone", e);
+        }
+    }
+}
