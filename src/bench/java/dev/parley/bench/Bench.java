@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ import java.util.concurrent.Callable;
  * line, to the results file. {@code src/bench/run} starts each server in turn and calls this once for each.
  *
  * <pre>java dev.parley.bench.Bench --server NAME --url ws://127.0.0.1:PORT/parley --pid PID --out FILE
- *     [--scale quick|full]</pre>
+ *     [--scale quick|full] [--only SCENARIO]</pre>
  */
 public final class Bench {
 
@@ -52,14 +53,23 @@ public final class Bench {
         echo.pipeline(20_000, PIPELINE_WINDOW);
         fanOut.fanOut(20, 4, 200, WINDOW);
 
-        record(out, () -> echo.roundTrips(8, scale.echo()));
-        record(out, () -> echo.pipeline(scale.pipeline(), PIPELINE_WINDOW));
+        Map<String, Callable<Result>> scenarios = new LinkedHashMap<>();
+        scenarios.put("echo", () -> echo.roundTrips(8, scale.echo()));
+        scenarios.put("pipeline", () -> echo.pipeline(scale.pipeline(), PIPELINE_WINDOW));
         for (int rate : scale.rates()) {
-            record(out, () -> echo.atRate(rate, 8, scale.atRate()));
+            scenarios.put("echo-at-rate-" + rate, () -> echo.atRate(rate, 8, scale.atRate()));
         }
-        record(out, () -> fanOut.fanOut(scale.fanOutUsers(), scale.fanOutSenders(), scale.fanOutMessages(), WINDOW));
-        record(out, () -> fanOut.stalledReceiver(scale.crowd(), scale.crowdMessages(), WINDOW));
-        record(out, () -> new ConnectBench(target).connect(scale.connections(), 4));
+        scenarios.put("fanout", () -> fanOut.fanOut(scale.fanOutUsers(), scale.fanOutSenders(),
+                scale.fanOutMessages(), WINDOW));
+        scenarios.put("fanout-stalled", () -> fanOut.stalledReceiver(scale.crowd(), scale.crowdMessages(), WINDOW));
+        scenarios.put("connect", () -> new ConnectBench(target).connect(scale.connections(), 4));
+        // --only NAME runs one scenario, e.g. to profile it
+        String only = options.get("only");
+        for (Map.Entry<String, Callable<Result>> scenario : scenarios.entrySet()) {
+            if (only == null || only.equals(scenario.getKey())) {
+                record(out, scenario.getValue());
+            }
+        }
     }
 
     private static void record(Path out, Callable<Result> scenario) throws Exception {

@@ -7,6 +7,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.ParleyEndpoint;
+import dev.parley.security.ClientAddress;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -20,7 +21,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** {@code /chat}: JSON chat. Translates WebSocket callbacks into {@link ChatRoom} calls. */
-@ServerEndpoint("/chat")
+@ServerEndpoint(value = "/chat", configurator = ClientAddress.class)
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());

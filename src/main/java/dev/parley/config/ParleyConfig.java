@@ -1,6 +1,7 @@
 package dev.parley.config;
 
 import dev.parley.connection.OutboxLimits;
+import dev.parley.connection.OutboxWriter;
 import dev.parley.connection.ParleyEndpoint;
 import dev.parley.connection.RateLimits;
 import dev.parley.security.OriginPolicy;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,13 +29,15 @@ public class ParleyConfig {
      * {@code @OnMessage(maxMessageSize)}. A setting above it has no effect.
      */
     public static final int MESSAGE_BYTES_CEILING = 1 << 20;
-    public static final String DEFAULT_OUTBOX_MAX_FRAMES = "4096";
+    public static final String DEFAULT_OUTBOX_MAX_FRAMES = "8192";
     public static final String DEFAULT_RATE_PER_SECOND = "200";
     public static final String DEFAULT_RATE_BURST = "1000";
     public static final String DEFAULT_RATE_STRIKES = "100";
     public static final String DEFAULT_OUTBOX_MAX_BYTES = "4194304";
     public static final String DEFAULT_OUTBOX_STALL_MILLIS = "2000";
+    public static final String DEFAULT_OUTBOX_WRITER = "auto";
     public static final String DEFAULT_MAX_CONNECTIONS = "10000";
+    public static final String DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = "200";
     public static final String DEFAULT_KEEPALIVE_INTERVAL_SECONDS = "30";
     public static final String DEFAULT_KEEPALIVE_TIMEOUT_SECONDS = "75";
 
@@ -50,6 +54,10 @@ public class ParleyConfig {
     @Inject
     @ConfigProperty(name = "parley.max-connections", defaultValue = DEFAULT_MAX_CONNECTIONS)
     int maxConnections;
+
+    @Inject
+    @ConfigProperty(name = "parley.max-connections-per-address", defaultValue = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS)
+    int maxConnectionsPerAddress;
 
     @Inject
     @ConfigProperty(name = "parley.keepalive.interval-seconds", defaultValue = DEFAULT_KEEPALIVE_INTERVAL_SECONDS)
@@ -82,6 +90,10 @@ public class ParleyConfig {
     @Inject
     @ConfigProperty(name = "parley.outbox.stall-millis", defaultValue = DEFAULT_OUTBOX_STALL_MILLIS)
     long outboxStallMillis;
+
+    @Inject
+    @ConfigProperty(name = "parley.outbox.writer", defaultValue = DEFAULT_OUTBOX_WRITER)
+    String outboxWriter;
 
     /**
      * Largest message, text (as UTF-8) or binary, that a client may send to {@code endpoint}:
@@ -116,9 +128,19 @@ public class ParleyConfig {
         return maxConnections;
     }
 
+    /** Open WebSocket connections from one remote address beyond which a handshake gets 503. */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
     /** How fast one connection may send: excess messages are dropped, a flood closes it with 1008. */
     public RateLimits rateLimits() {
         return new RateLimits(ratePerSecond, rateBurst, rateStrikes);
+    }
+
+    /** Which thread starts writes: {@code auto}, {@code caller} or {@code executor}. */
+    public OutboxWriter outboxWriter() {
+        return OutboxWriter.valueOf(outboxWriter.strip().toUpperCase(Locale.ROOT));
     }
 
     /** How much may wait to be written to one session. */

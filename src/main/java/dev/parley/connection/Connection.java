@@ -4,6 +4,8 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /** One open WebSocket session of a Parley endpoint: what endpoints and fan-out use instead of the raw session. */
@@ -24,15 +26,22 @@ public final class Connection {
 
     private final Session session;
     private final ParleyEndpoint endpoint;
+    /** The client's remote address, if the handshake told it. */
+    private final Optional<String> address;
     private final Outbox outbox;
     private final int maxMessageBytes;
     private final RateLimit rateLimit;
     /** When the peer last showed it is alive (System.nanoTime()): any message or pong. */
     private volatile long lastHeard = System.nanoTime();
+    /** When the last keepalive ping was sent (System.nanoTime()); as old as lastHeard until one is. */
+    private volatile long pingSentAt = lastHeard;
+    private final AtomicBoolean pingQueued = new AtomicBoolean();
 
-    Connection(Session session, ParleyEndpoint endpoint, Outbox outbox, int maxMessageBytes, RateLimit rateLimit) {
+    Connection(Session session, ParleyEndpoint endpoint, Optional<String> address, Outbox outbox, int maxMessageBytes,
+            RateLimit rateLimit) {
         this.session = session;
         this.endpoint = endpoint;
+        this.address = address;
         this.outbox = outbox;
         this.maxMessageBytes = maxMessageBytes;
         this.rateLimit = rateLimit;
@@ -74,6 +83,10 @@ public final class Connection {
         return endpoint;
     }
 
+    public Optional<String> address() {
+        return address;
+    }
+
     public Outbox outbox() {
         return outbox;
     }
@@ -97,9 +110,36 @@ public final class Connection {
         return now - lastHeard;
     }
 
-    /** Queues a keepalive ping; never blocks. */
+    /** Queues a keepalive ping unless one is waiting to be written or unanswered; never blocks. */
     void ping() {
-        outbox.send(new OutboundFrame.Ping());
+        boolean unanswered = pingSentAt - lastHeard > 0;
+        if (!unanswered && pingQueued.compareAndSet(false, true)) {
+            outbox.send(new OutboundFrame.Ping(() -> {
+                pingSentAt = System.nanoTime();
+                pingQueued.set(false);
+            }));
+        }
+    }
+
+    /**
+     * True if the peer has been silent for longer than {@code timeout} and that is its own doing: it does
+     * not read at all, or it has had our ping on the wire for longer than {@code answerWindow} while we
+     * had nothing else queued for it. A live reader working through a backlog of our frames hears the
+     * ping only after them, so while frames are still flowing to it, it is not taken for dead.
+     */
+    boolean seemsDead(long now, long timeout, long answerWindow) {
+        long heard = lastHeard;
+        if (now - heard <= timeout) {
+            return false;
+        }
+        if (outbox.isStalled(now)) {
+            return true;
+        }
+        if (outbox.pendingFrames() > 0) {
+            return false;
+        }
+        long pinged = pingSentAt;
+        return pinged - heard > 0 && now - pinged > answerWindow;
     }
 
     /** Closes without blocking the caller. */

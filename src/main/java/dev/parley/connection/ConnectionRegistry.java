@@ -1,6 +1,7 @@
 package dev.parley.connection;
 
 import dev.parley.config.ParleyConfig;
+import dev.parley.security.ClientAddress;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -24,18 +27,27 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class ConnectionRegistry {
 
+    private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
     private static final String CONNECTION = Connection.class.getName();
 
+    static final CloseReason TRY_AGAIN_LATER =
+            new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections");
+
     private final Map<ParleyEndpoint, Set<Connection>> open = new EnumMap<>(ParleyEndpoint.class);
+    /** Open connections per remote address. */
+    private final Map<String, Integer> fromAddress = new ConcurrentHashMap<>();
     /** Replaced whole on every change, so that fan-out reads a consistent roster without locking. */
     private volatile Roster roster = Roster.EMPTY;
 
     @Inject
     ParleyConfig config;
 
-    /** Closes slow consumers off the message path: a close may wait on the network. */
-    @Resource
-    ManagedExecutorService executor;
+    /**
+     * Closes slow consumers off the message path (a close may wait on the network), and starts the writes
+     * of containers whose async send blocks. Defined in web.xml.
+     */
+    @Resource(lookup = "java:app/concurrent/parley-writers")
+    ManagedExecutorService writers;
 
     public ConnectionRegistry() {
         for (ParleyEndpoint endpoint : ParleyEndpoint.values()) {
@@ -43,13 +55,25 @@ public class ConnectionRegistry {
         }
     }
 
-    /** Registers a newly opened session of {@code endpoint}. */
+    /**
+     * Registers a newly opened session of {@code endpoint}. Handshakes that raced past the filter's limits
+     * together are closed here with 1013 (try again later).
+     */
     public Connection open(Session session, ParleyEndpoint endpoint) {
-        Outbox outbox = new Outbox(session.getId(), new SessionTransport(session), executor, config.outboxLimits());
-        Connection connection = new Connection(session, endpoint, outbox, config.maxMessageBytes(endpoint),
+        Executor writer = config.outboxWriter().needsExecutor(session) ? writers : Runnable::run;
+        Outbox outbox = new Outbox(session.getId(), new SessionTransport(session), writer, writers,
+                config.outboxLimits());
+        Optional<String> address = ClientAddress.of(session);
+        Connection connection = new Connection(session, endpoint, address, outbox, config.maxMessageBytes(endpoint),
                 config.rateLimits().start(System.nanoTime()));
         session.getUserProperties().put(CONNECTION, connection);
         open.get(endpoint).add(connection);
+        int sameAddress = address.map(a -> fromAddress.merge(a, 1, Integer::sum)).orElse(0);
+        if (sameAddress > config.maxConnectionsPerAddress() || openConnectionCount() > config.maxConnections()) {
+            LOG.warning(() -> "session " + session.getId() + " from " + address.orElse("?")
+                    + " is over a connection limit; closing it with 1013");
+            connection.close(TRY_AGAIN_LATER);
+        }
         return connection;
     }
 
@@ -65,7 +89,14 @@ public class ConnectionRegistry {
     /** Forgets a closed connection. Its user, if any, must have been unbound first. */
     public void close(Connection connection) {
         connection.outbox().discard();
-        open.get(connection.endpoint()).remove(connection);
+        if (open.get(connection.endpoint()).remove(connection)) {
+            connection.address().ifPresent(a -> fromAddress.computeIfPresent(a, (key, n) -> n == 1 ? null : n - 1));
+        }
+    }
+
+    /** How many connections {@code address} has open, all endpoints together. */
+    public int openConnectionsFrom(String address) {
+        return fromAddress.getOrDefault(address, 0);
     }
 
     /**

@@ -30,7 +30,8 @@ public class KeepAlive {
     @Inject
     ConnectionRegistry registry;
 
-    @Resource
+    /** Parley's own (web.xml), so that Parley needs nothing of the server's default executors. */
+    @Resource(lookup = "java:app/concurrent/parley-scheduler")
     ManagedScheduledExecutorService scheduler;
 
     private ScheduledFuture<?> rounds;
@@ -53,7 +54,7 @@ public class KeepAlive {
         long timeout = config.keepaliveTimeout().toNanos();
         registry.connections().forEach(connection -> {
             long silent = connection.nanosSinceHeard(now);
-            if (silent > timeout) {
+            if (connection.seemsDead(now, timeout, timeout - interval)) {
                 if (connection.outbox().close(NO_ANSWER)) {
                     LOG.warning(() -> "session " + connection.id() + " on " + connection.endpoint().path()
                             + ": silent for " + TimeUnit.NANOSECONDS.toSeconds(silent) + " s; dropping it");

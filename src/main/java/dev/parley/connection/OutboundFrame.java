@@ -16,8 +16,12 @@ public sealed interface OutboundFrame {
         }
     }
 
-    /** A keepalive ping: written in turn with the data frames, which no container lets it overlap. */
-    record Ping() implements OutboundFrame {
+    /**
+     * A keepalive ping: written in turn with the data frames, which no container lets it overlap.
+     * {@code sending} runs as it is handed to the container, which is when the peer's time to answer
+     * starts; a pong may well arrive before the write completes.
+     */
+    record Ping(Runnable sending) implements OutboundFrame {
         @Override
         public long size() {
             return 0;

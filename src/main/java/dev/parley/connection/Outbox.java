@@ -3,11 +3,11 @@ package dev.parley.connection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +33,8 @@ public final class Outbox {
 
     private final String id;
     private final Transport transport;
+    /** Where queued frames are written: the caller's thread, or an executor (see {@link OutboxWriter}). */
+    private final Executor writer;
     private final Executor closer;
     private final OutboxLimits limits;
 
@@ -42,13 +44,16 @@ public final class Outbox {
     private final AtomicLong pendingSize = new AtomicLong();
     /** Held by whoever is writing the head of the queue. */
     private final AtomicBoolean writing = new AtomicBoolean();
+    /** Held while a write-out is scheduled or running on the writer. */
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** When the write in flight started (System.nanoTime()), or 0 when none is. */
     private volatile long writeStartedAt;
 
-    Outbox(String id, Transport transport, Executor closer, OutboxLimits limits) {
+    Outbox(String id, Transport transport, Executor writer, Executor closer, OutboxLimits limits) {
         this.id = id;
         this.transport = transport;
+        this.writer = writer;
         this.closer = closer;
         this.limits = limits;
     }
@@ -79,9 +84,7 @@ public final class Outbox {
      * Past the hard bound, any receiver is cut off, so that memory stays bounded whatever happens.
      */
     private boolean isSlowConsumer(int frames, long size) {
-        long started = writeStartedAt;
-        boolean stalled = started != 0 && System.nanoTime() - started >= limits.stallNanos();
-        return stalled || limits.isOverHardBound(frames, size);
+        return isStalled(System.nanoTime()) || limits.isOverHardBound(frames, size);
     }
 
     /** Queues a frame and starts writing. */
@@ -92,10 +95,33 @@ public final class Outbox {
     }
 
     /**
-     * Starts writing queued frames unless a write is already in flight. A send that completes inside
-     * the call that started it does not recurse: the loop here writes the next frame instead.
+     * Starts writing queued frames on the writer, unless that is under way already. On an executor, one
+     * task writes out everything queued meanwhile, so that a burst costs one task rather than one a frame.
      */
     public void flush() {
+        if (!queue.isEmpty() && !writing.get() && draining.compareAndSet(false, true)) {
+            try {
+                writer.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                draining.set(false);
+                LOG.warning(() -> "session " + id + ": no writer thread to be had; closing it");
+                close(SLOW_CONSUMER);
+            }
+        }
+    }
+
+    private void drain() {
+        do {
+            writeQueued();
+            draining.set(false);
+        } while (!queue.isEmpty() && !writing.get() && draining.compareAndSet(false, true));
+    }
+
+    /**
+     * Writes queued frames unless a write is already in flight. A send that completes inside the call
+     * that started it does not recurse: the loop here writes the next frame instead.
+     */
+    private void writeQueued() {
         while (!closed.get() && !queue.isEmpty() && writing.compareAndSet(false, true)) {
             OutboundFrame frame = queue.poll();
             if (frame == null) {
@@ -118,11 +144,11 @@ public final class Outbox {
                     transport.sendText(text.text(), done);
                 } else if (frame instanceof OutboundFrame.Binary binary) {
                     transport.sendBinary(binary.data(), done);
-                } else if (frame instanceof OutboundFrame.Ping) {
-                    transport.sendPing(ByteBuffer.allocate(0));
-                    done.onResult(new SendResult());
+                } else if (frame instanceof OutboundFrame.Ping ping) {
+                    ping.sending().run();
+                    transport.sendPing(ByteBuffer.allocate(0), done);
                 }
-            } catch (RuntimeException | IOException e) {
+            } catch (RuntimeException e) {
                 // a session closing under us refuses the write at once rather than through the handler
                 done.onResult(new SendResult(e));
             }
@@ -154,6 +180,12 @@ public final class Outbox {
     void discard() {
         closed.set(true);
         queue.clear();
+    }
+
+    /** True if the write in flight has made no progress for the stall time: the peer is not reading. */
+    boolean isStalled(long now) {
+        long started = writeStartedAt;
+        return started != 0 && now - started >= limits.stallNanos();
     }
 
     public int pendingFrames() {

@@ -2,6 +2,7 @@ package dev.parley.connection;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,8 +31,13 @@ final class SessionTransport implements Transport {
     }
 
     @Override
-    public void sendPing(ByteBuffer payload) throws IOException {
-        session.getAsyncRemote().sendPing(payload);
+    public void sendPing(ByteBuffer payload, SendHandler done) {
+        try {
+            session.getAsyncRemote().sendPing(payload);
+            done.onResult(new SendResult());
+        } catch (IOException e) {
+            done.onResult(new SendResult(e));
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.ParleyEndpoint;
+import dev.parley.security.ClientAddress;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
@@ -14,7 +15,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 
 /** {@code /echo}: text comes back as {@code Echo: <text>}, binary comes back unchanged. */
-@ServerEndpoint("/echo")
+@ServerEndpoint(value = "/echo", configurator = ClientAddress.class)
 public class EchoEndpoint {
 
     public static final String PREFIX = "Echo: ";

@@ -4,6 +4,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.ParleyEndpoint;
+import dev.parley.security.ClientAddress;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
@@ -13,7 +14,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
 /** {@code /greet}: the tutorial's {@code Hi} / {@code success} handshake, then acknowledgements. */
-@ServerEndpoint("/greet")
+@ServerEndpoint(value = "/greet", configurator = ClientAddress.class)
 public class GreetEndpoint {
 
     /** Annotated endpoints get one instance per connection, and its messages arrive one at a time. */

@@ -4,6 +4,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.ParleyEndpoint;
+import dev.parley.security.ClientAddress;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
@@ -14,7 +15,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.time.OffsetDateTime;
 
 /** {@code /receipt}: acknowledges every text message with the time the server received it. */
-@ServerEndpoint("/receipt")
+@ServerEndpoint(value = "/receipt", configurator = ClientAddress.class)
 public class ReceiptEndpoint {
 
     @Inject

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * Answers a WebSocket handshake that Parley refuses before the container upgrades it: 403 for a
- * foreign {@code Origin}, 503 when the server is at its connection limit.
+ * foreign {@code Origin}, 503 when the server or the client's address is at its connection limit.
+ * Handshakes it lets through carry the client's address to the session ({@link ClientAddress}).
  */
 @WebFilter(urlPatterns = {"/echo", "/receipt", "/greet", "/chat"}, asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -42,13 +43,29 @@ public class HandshakeFilter extends HttpFilter {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "origin not allowed");
             return;
         }
+        String address = request.getRemoteAddr();
         if (registry.openConnectionCount() >= config.maxConnections()) {
-            LOG.warning(() -> "refused a handshake from " + request.getRemoteAddr() + ": at the limit of "
+            LOG.warning(() -> "refused a handshake from " + address + ": at the limit of "
                     + config.maxConnections() + " connections");
-            response.setHeader("Retry-After", "5");
-            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many connections");
+            tooMany(response, "too many connections");
             return;
         }
-        chain.doFilter(request, response);
+        if (registry.openConnectionsFrom(address) >= config.maxConnectionsPerAddress()) {
+            LOG.warning(() -> "refused a handshake from " + address + ": it has "
+                    + config.maxConnectionsPerAddress() + " connections open, its limit");
+            tooMany(response, "too many connections from your address");
+            return;
+        }
+        ClientAddress.handshaking(address);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            ClientAddress.handshakeDone();
+        }
+    }
+
+    private static void tooMany(HttpServletResponse response, String reason) throws IOException {
+        response.setHeader("Retry-After", "5");
+        response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, reason);
     }
 }

@@ -58,7 +58,7 @@ class OutboxTest {
     @Test
     void writesOneFrameAtATimeInOrder() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
         outbox.send(new OutboundFrame.Text("a"));
         outbox.send(new OutboundFrame.Text("b"));
         outbox.send(new OutboundFrame.Binary(ByteBuffer.wrap(new byte[] {1})));
@@ -73,9 +73,45 @@ class OutboxTest {
     }
 
     @Test
+    void onAnExecutorWriterOneTaskWritesOutABurstInOrderOffTheCallersThread() {
+        List<String> written = new ArrayList<>();
+        Transport inline = new Transport() { // completes each write at once, as a blocking container does
+            @Override
+            public void sendText(String text, SendHandler done) {
+                written.add(text);
+                done.onResult(new SendResult());
+            }
+
+            @Override
+            public void sendBinary(ByteBuffer data, SendHandler done) {
+                done.onResult(new SendResult());
+            }
+
+            @Override
+            public void close(CloseReason reason) {
+            }
+        };
+        List<Runnable> tasks = new ArrayList<>();
+        Outbox outbox = new Outbox("s", inline, tasks::add, Runnable::run, OutboxLimits.strict(10, 1000));
+        for (String text : List.of("a", "b", "c")) {
+            outbox.send(new OutboundFrame.Text(text));
+        }
+        assertTrue(written.isEmpty(), "the senders' threads wrote nothing");
+        assertEquals(1, tasks.size(), "one write-out for the burst");
+
+        tasks.remove(0).run();
+        assertEquals(List.of("a", "b", "c"), written);
+        assertEquals(0, outbox.pendingFrames());
+        outbox.send(new OutboundFrame.Text("d"));
+        assertEquals(1, tasks.size(), "the next frame schedules a new write-out");
+        tasks.remove(0).run();
+        assertEquals(List.of("a", "b", "c", "d"), written);
+    }
+
+    @Test
     void enqueueDoesNotWriteUntilFlushed() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
         assertTrue(outbox.enqueue(new OutboundFrame.Text("a")));
         assertTrue(transport.written.isEmpty());
         outbox.flush();
@@ -101,7 +137,7 @@ class OutboxTest {
             public void close(CloseReason reason) {
             }
         };
-        Outbox outbox = new Outbox("s", inline, Runnable::run, OutboxLimits.strict(200_000, 10_000_000));
+        Outbox outbox = new Outbox("s", inline, Runnable::run, Runnable::run, OutboxLimits.strict(200_000, 10_000_000));
         for (int i = 0; i < 100_000; i++) {
             outbox.enqueue(new OutboundFrame.Text(Integer.toString(i)));
         }
@@ -113,7 +149,7 @@ class OutboxTest {
     @Test
     void aReceiverPastTheFrameBoundIsClosedAsASlowConsumer() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(2, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(2, 1000));
         assertTrue(outbox.send(new OutboundFrame.Text("in flight")));
         assertTrue(outbox.send(new OutboundFrame.Text("queued")));
         assertNull(transport.closedWith);
@@ -129,7 +165,7 @@ class OutboxTest {
     @Test
     void aReceiverPastTheSizeBoundIsClosedAsASlowConsumer() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(100, 10));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(100, 10));
         assertTrue(outbox.send(new OutboundFrame.Text("12345")));
         assertTrue(outbox.send(new OutboundFrame.Text("12345")));
         assertFalse(outbox.send(new OutboundFrame.Text("1")));
@@ -139,7 +175,7 @@ class OutboxTest {
     @Test
     void aReceiverThatKeepsReadingMayPassTheBoundUpToTheHardBound() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(2, 1000, Duration.ofHours(1)));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, new OutboxLimits(2, 1000, Duration.ofHours(1)));
         for (int i = 0; i < 2 * OutboxLimits.HARD_BOUND_FACTOR; i++) {
             assertTrue(outbox.send(new OutboundFrame.Text("m" + i)), "frame " + i);
         }
@@ -151,7 +187,7 @@ class OutboxTest {
     @Test
     void aReceiverWhoseWriteStallsIsCutOffAtTheBound() throws InterruptedException {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, new OutboxLimits(2, 1000, Duration.ofMillis(50)));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, new OutboxLimits(2, 1000, Duration.ofMillis(50)));
         outbox.send(new OutboundFrame.Text("in flight"));
         outbox.send(new OutboundFrame.Text("queued"));
         assertTrue(outbox.send(new OutboundFrame.Text("over, but the write is young")));
@@ -164,7 +200,7 @@ class OutboxTest {
     void closingHappensOnTheGivenExecutorNotTheCaller() {
         ManualTransport transport = new ManualTransport();
         List<Runnable> deferred = new ArrayList<>();
-        Outbox outbox = new Outbox("s", transport, deferred::add, OutboxLimits.strict(1, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, deferred::add, OutboxLimits.strict(1, 1000));
         outbox.send(new OutboundFrame.Text("a"));
         outbox.send(new OutboundFrame.Text("b"));
         assertNull(transport.closedWith);
@@ -176,7 +212,7 @@ class OutboxTest {
     @Test
     void aFailedWriteStopsFurtherWrites() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
         outbox.send(new OutboundFrame.Text("a"));
         outbox.send(new OutboundFrame.Text("b"));
         transport.completeNext(new SendResult(new IOException("broken pipe")));
@@ -201,7 +237,7 @@ class OutboxTest {
             public void close(CloseReason reason) {
             }
         };
-        Outbox outbox = new Outbox("s", closing, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", closing, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
         outbox.send(new OutboundFrame.Text("a"));
         assertEquals(0, outbox.pendingFrames());
         assertFalse(outbox.send(new OutboundFrame.Text("b")));
@@ -236,7 +272,7 @@ class OutboxTest {
             public void close(CloseReason reason) {
             }
         };
-        Outbox outbox = new Outbox("s", async, Runnable::run, OutboxLimits.strict(senders * perSender, Long.MAX_VALUE));
+        Outbox outbox = new Outbox("s", async, Runnable::run, Runnable::run, OutboxLimits.strict(senders * perSender, Long.MAX_VALUE));
         ExecutorService pool = Executors.newFixedThreadPool(senders);
         CountDownLatch start = new CountDownLatch(1);
         for (int s = 0; s < senders; s++) {

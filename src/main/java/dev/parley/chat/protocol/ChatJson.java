@@ -7,7 +7,6 @@ import dev.parley.chat.protocol.ServerEvent.Handshake;
 import dev.parley.chat.protocol.ServerEvent.Login;
 import dev.parley.chat.protocol.ServerEvent.Logout;
 import dev.parley.chat.protocol.ServerEvent.UserMessage;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -16,6 +15,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +28,12 @@ public final class ChatJson {
 
     /** Longest uuid, in characters (code points). */
     public static final int MAX_UUID_LENGTH = 64;
+
+    /**
+     * Looked up once: every {@code Json.createXxx} call looks the provider up again, a service-loader scan
+     * that cost more than the rest of a chat message (BENCHMARKS.md).
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private ChatJson() {
     }
@@ -47,7 +53,7 @@ public final class ChatJson {
 
     public static String write(ClientMessage message) {
         // Java 17 has no pattern switch: one instanceof per record of the sealed interface
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JSON.createObjectBuilder();
         if (message instanceof Register r) {
             json.add("type", "register").add("uuid", r.uuid()).add("content", r.content());
         } else if (message instanceof Send s) {
@@ -62,7 +68,7 @@ public final class ChatJson {
     // ---- server -> client
 
     public static String write(ServerEvent event) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JSON.createObjectBuilder();
         if (event instanceof Handshake) {
             json.add("type", "handshake");
         } else if (event instanceof Login l) {
@@ -106,7 +112,7 @@ public final class ChatJson {
 
     private static JsonObject readObject(String text) throws ProtocolException {
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             value = reader.readValue();
         } catch (JsonException | IllegalStateException e) {
             throw new ProtocolException(text, ErrorCode.BAD_JSON, "not valid JSON");
@@ -170,7 +176,7 @@ public final class ChatJson {
     }
 
     private static JsonArrayBuilder array(List<String> values) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         values.forEach(array::add);
         return array;
     }
