@@ -55,6 +55,26 @@ class OutboxTest {
         }
     }
 
+    /** Completes each write at once, inside the call, as a container whose send blocks does. */
+    static final class InlineTransport implements Transport {
+        final List<String> written = new ArrayList<>();
+
+        @Override
+        public void sendText(String text, SendHandler done) {
+            written.add(text);
+            done.onResult(new SendResult());
+        }
+
+        @Override
+        public void sendBinary(ByteBuffer data, SendHandler done) {
+            done.onResult(new SendResult());
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+        }
+    }
+
     @Test
     void writesOneFrameAtATimeInOrder() {
         ManualTransport transport = new ManualTransport();
@@ -74,23 +94,8 @@ class OutboxTest {
 
     @Test
     void onAnExecutorWriterOneTaskWritesOutABurstInOrderOffTheCallersThread() {
-        List<String> written = new ArrayList<>();
-        Transport inline = new Transport() { // completes each write at once, as a blocking container does
-            @Override
-            public void sendText(String text, SendHandler done) {
-                written.add(text);
-                done.onResult(new SendResult());
-            }
-
-            @Override
-            public void sendBinary(ByteBuffer data, SendHandler done) {
-                done.onResult(new SendResult());
-            }
-
-            @Override
-            public void close(CloseReason reason) {
-            }
-        };
+        InlineTransport inline = new InlineTransport();
+        List<String> written = inline.written;
         List<Runnable> tasks = new ArrayList<>();
         Outbox outbox = new Outbox("s", inline, tasks::add, Runnable::run, OutboxLimits.strict(10, 1000));
         for (String text : List.of("a", "b", "c")) {
@@ -120,23 +125,8 @@ class OutboxTest {
 
     @Test
     void sendsThatCompleteInlineDoNotRecurse() {
-        List<String> written = new ArrayList<>();
-        Transport inline = new Transport() {
-            @Override
-            public void sendText(String text, SendHandler done) {
-                written.add(text);
-                done.onResult(new SendResult());
-            }
-
-            @Override
-            public void sendBinary(ByteBuffer data, SendHandler done) {
-                done.onResult(new SendResult());
-            }
-
-            @Override
-            public void close(CloseReason reason) {
-            }
-        };
+        InlineTransport inline = new InlineTransport();
+        List<String> written = inline.written;
         Outbox outbox = new Outbox("s", inline, Runnable::run, Runnable::run, OutboxLimits.strict(200_000, 10_000_000));
         for (int i = 0; i < 100_000; i++) {
             outbox.enqueue(new OutboundFrame.Text(Integer.toString(i)));
