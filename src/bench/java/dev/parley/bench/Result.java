@@ -1,6 +1,7 @@
 package dev.parley.bench;
 
 import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.LinkedHashMap;
@@ -23,8 +24,7 @@ record Result(String server, String scenario, Map<String, Double> figures, Strin
 
     static Result fromJson(JsonObject json) {
         Map<String, Double> figures = new LinkedHashMap<>();
-        json.getJsonObject("figures").forEach((key, value) -> figures.put(key, json.getJsonObject("figures")
-                .getJsonNumber(key).doubleValue()));
+        json.getJsonObject("figures").forEach((key, value) -> figures.put(key, ((JsonNumber) value).doubleValue()));
         return new Result(json.getString("server"), json.getString("scenario"), figures, json.getString("note"));
     }
 
