@@ -149,8 +149,7 @@ public final class Connection {
 
     /** Closes on the caller's thread, for shutdown, when no executor may be left to do it. */
     void closeNow(CloseReason reason) {
-        outbox.discard();
-        new SessionTransport(session).close(reason);
+        outbox.closeNow(reason);
     }
 
     private Admission throttle() {

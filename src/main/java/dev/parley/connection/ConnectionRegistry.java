@@ -60,8 +60,10 @@ public class ConnectionRegistry {
      * together are closed here with 1013 (try again later).
      */
     public Connection open(Session session, ParleyEndpoint endpoint) {
-        Executor writer = config.outboxWriter().needsExecutor(session) ? writers : Runnable::run;
-        Outbox outbox = new Outbox(session.getId(), new SessionTransport(session), writer, writers,
+        Optional<Executor> ioThread = Undertow.ioThread(session);
+        Executor writer = config.outboxWriter().writerFor(session, ioThread, writers);
+        int batchLimit = ioThread.isPresent() ? Undertow.BATCH_LIMIT : 1;
+        Outbox outbox = new Outbox(session.getId(), new SessionTransport(session, batchLimit), writer, writers,
                 config.outboxLimits());
         Optional<String> address = ClientAddress.of(session);
         Connection connection = new Connection(session, endpoint, address, outbox, config.maxMessageBytes(endpoint),

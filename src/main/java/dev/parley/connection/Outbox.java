@@ -4,6 +4,8 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -14,12 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * A session's bounded, ordered queue of outbound frames, written one at a time with asynchronous sends.
+ * A session's bounded, ordered queue of outbound frames, written in turn with asynchronous sends.
  *
- * <p>Neither Tyrus nor Undertow allows overlapping sends on one session, and a blocking send would let
- * one slow reader stall its sender. So callers only enqueue; at most one write is in flight, and its
- * completion starts the next. A receiver that lets the queue pass its bound is cut off with
- * 1008 "slow consumer" rather than allowed to grow the heap (asyncio's high-water mark, then abort).
+ * <p>A blocking send would let one slow reader stall its sender, so callers only enqueue; one write-out
+ * is in flight at a time, and its completion starts the next. A write-out is one frame, or on a container
+ * that can write several frames in one go, whatever has queued meanwhile (see {@link Transport#batchLimit}):
+ * under load that is one system call for many deliveries. A receiver that lets the queue pass its bound
+ * is cut off with 1008 "slow consumer" rather than allowed to grow the heap (asyncio's high-water mark,
+ * then abort).
  *
  * <p>{@link #enqueue} and {@link #flush} are separate so that fan-out can enqueue an event to every
  * receiver under one lock, keeping membership events in one order for all, and write after releasing it.
@@ -118,44 +122,60 @@ public final class Outbox {
     }
 
     /**
-     * Writes queued frames unless a write is already in flight. A send that completes inside the call
-     * that started it does not recurse: the loop here writes the next frame instead.
+     * Writes queued frames unless a write is already in flight: as many at once as the transport takes
+     * together, the next batch once they have all completed. A batch that completes inside the call
+     * that started it does not recurse: the loop here writes the next one instead.
      */
     private void writeQueued() {
         while (!closed.get() && !queue.isEmpty() && writing.compareAndSet(false, true)) {
-            OutboundFrame frame = queue.poll();
-            if (frame == null) {
+            List<OutboundFrame> batch = takeBatch();
+            if (batch.isEmpty()) {
                 writing.set(false);
                 continue;
             }
-            // 0: write started, 1: the starting call has returned, 2: the write completed first
-            AtomicInteger handoff = new AtomicInteger();
+            // one count a frame, and one that this call holds until it has handed them all over
+            AtomicInteger unfinished = new AtomicInteger(batch.size() + 1);
             writeStartedAt = System.nanoTime() | 1; // never 0, which means idle
-            SendHandler done = result -> {
-                writeStartedAt = 0;
+            transport.batch(() -> batch.forEach(frame -> write(frame, result -> {
                 settle(frame, result);
-                if (!handoff.compareAndSet(0, 2)) {
+                if (unfinished.decrementAndGet() == 0) {
+                    writeStartedAt = 0;
                     writing.set(false);
                     flush();
+                } else {
+                    writeStartedAt = System.nanoTime() | 1; // progress
                 }
-            };
-            try {
-                if (frame instanceof OutboundFrame.Text text) {
-                    transport.sendText(text.text(), done);
-                } else if (frame instanceof OutboundFrame.Binary binary) {
-                    transport.sendBinary(binary.data(), done);
-                } else if (frame instanceof OutboundFrame.Ping ping) {
-                    ping.sending().run();
-                    transport.sendPing(ByteBuffer.allocate(0), done);
-                }
-            } catch (RuntimeException e) {
-                // a session closing under us refuses the write at once rather than through the handler
-                done.onResult(new SendResult(e));
+            })));
+            if (unfinished.decrementAndGet() != 0) {
+                return; // the last completion carries on
             }
-            if (handoff.compareAndSet(0, 1)) {
-                return; // the completion handler carries on
-            }
+            writeStartedAt = 0;
             writing.set(false);
+        }
+    }
+
+    private List<OutboundFrame> takeBatch() {
+        List<OutboundFrame> batch = new ArrayList<>(Math.min(transport.batchLimit(), 8));
+        OutboundFrame frame;
+        while (batch.size() < transport.batchLimit() && (frame = queue.poll()) != null) {
+            batch.add(frame);
+        }
+        return batch;
+    }
+
+    private void write(OutboundFrame frame, SendHandler done) {
+        try {
+            if (frame instanceof OutboundFrame.Text text) {
+                transport.sendText(text.text(), done);
+            } else if (frame instanceof OutboundFrame.Binary binary) {
+                transport.sendBinary(binary.data(), done);
+            } else if (frame instanceof OutboundFrame.Ping ping) {
+                ping.sending().run();
+                transport.sendPing(ByteBuffer.allocate(0), done);
+            }
+        } catch (RuntimeException e) {
+            // a session closing under us refuses the write at once rather than through the handler
+            done.onResult(new SendResult(e));
         }
     }
 
@@ -170,6 +190,12 @@ public final class Outbox {
         queue.clear();
         closer.execute(() -> transport.close(reason));
         return true;
+    }
+
+    /** Cuts the connection off on the caller's thread, which may block briefly: for shutdown only. */
+    void closeNow(CloseReason reason) {
+        discard();
+        transport.close(reason);
     }
 
     public boolean isClosed() {

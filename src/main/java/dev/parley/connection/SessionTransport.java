@@ -1,6 +1,7 @@
 package dev.parley.connection;
 
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -15,9 +16,43 @@ final class SessionTransport implements Transport {
     private static final Logger LOG = Logger.getLogger(SessionTransport.class.getName());
 
     private final Session session;
+    private final int batchLimit;
 
-    SessionTransport(Session session) {
+    /** {@code batchLimit} above 1 only where the container queues overlapping sends; see {@link Transport}. */
+    SessionTransport(Session session, int batchLimit) {
         this.session = session;
+        this.batchLimit = batchLimit;
+    }
+
+    @Override
+    public int batchLimit() {
+        return batchLimit;
+    }
+
+    /**
+     * Batching mode holds frames back until {@code flushBatch}; it is on only while {@code sends} run, so
+     * that frames the container sends itself (pongs, closes) are never held, and those queued meanwhile
+     * go out with the batch.
+     */
+    @Override
+    public void batch(Runnable sends) {
+        if (batchLimit == 1) {
+            sends.run();
+            return;
+        }
+        RemoteEndpoint.Async remote = session.getAsyncRemote();
+        try {
+            remote.setBatchingAllowed(true);
+            try {
+                sends.run();
+            } finally {
+                remote.setBatchingAllowed(false);
+                remote.flushBatch();
+            }
+        } catch (IOException e) {
+            // the connection is failing: the sends' handlers hear of it, and onError/onClose follow
+            LOG.log(Level.FINE, "session " + session.getId() + ": batch not flushed", e);
+        }
     }
 
     @Override

@@ -10,6 +10,20 @@ interface Transport {
 
     void sendText(String text, SendHandler done);
 
+    /**
+     * How many frames may be in flight at once. One, unless the container queues overlapping sends in
+     * order and can write them together; the WebSocket API promises no more (Tomcat refuses a send while
+     * another is in progress).
+     */
+    default int batchLimit() {
+        return 1;
+    }
+
+    /** Runs {@code sends}, letting the container hold their frames back and write them together at the end. */
+    default void batch(Runnable sends) {
+        sends.run();
+    }
+
     void sendBinary(ByteBuffer data, SendHandler done);
 
     /** Sends a ping; containers offer no completion for it, so {@code done} hears of it once it is handed over. */

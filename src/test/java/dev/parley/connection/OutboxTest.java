@@ -23,11 +23,33 @@ import org.junit.jupiter.api.Test;
 
 class OutboxTest {
 
-    /** Records writes; the test decides when each completes. */
+    /** Records writes, and which were handed over together; the test decides when each completes. */
     static final class ManualTransport implements Transport {
         final List<Object> written = new ArrayList<>();
         final List<SendHandler> pending = new ArrayList<>();
+        final List<Integer> batchSizes = new ArrayList<>();
+        final int batchLimit;
         CloseReason closedWith;
+
+        ManualTransport() {
+            this(1);
+        }
+
+        ManualTransport(int batchLimit) {
+            this.batchLimit = batchLimit;
+        }
+
+        @Override
+        public int batchLimit() {
+            return batchLimit;
+        }
+
+        @Override
+        public void batch(Runnable sends) {
+            int before = written.size();
+            sends.run();
+            batchSizes.add(written.size() - before);
+        }
 
         @Override
         public synchronized void sendText(String text, SendHandler done) {
@@ -90,6 +112,26 @@ class OutboxTest {
         transport.completeNext(new SendResult());
         assertEquals(3, transport.written.size());
         assertEquals(0, outbox.pendingFrames());
+    }
+
+    @Test
+    void aBatchingTransportGetsWhatIsQueuedInOneGoAndTheNextBatchOnceAllHaveCompleted() {
+        ManualTransport transport = new ManualTransport(3);
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
+        for (String text : List.of("a", "b", "c", "d", "e")) {
+            outbox.enqueue(new OutboundFrame.Text(text));
+        }
+        outbox.flush();
+        assertEquals(List.of("a", "b", "c"), transport.written, "up to the limit at once");
+        assertEquals(List.of(3), transport.batchSizes);
+
+        transport.completeNext(new SendResult());
+        transport.completeNext(new SendResult());
+        assertEquals(3, transport.written.size(), "the next batch waits for the whole of this one");
+        transport.completeNext(new SendResult());
+        assertEquals(List.of("a", "b", "c", "d", "e"), transport.written);
+        assertEquals(List.of(3, 2), transport.batchSizes);
+        assertEquals(2, outbox.pendingFrames(), "d and e are in flight");
     }
 
     @Test
@@ -235,6 +277,16 @@ class OutboxTest {
 
     @Test
     void concurrentSendersNeverOverlapWritesAndKeepTheirOwnOrder() throws Exception {
+        concurrentSendersKeepTheirOwnOrderWithAtMostThisManyWritesInFlight(1);
+    }
+
+    @Test
+    void concurrentSendersKeepTheirOwnOrderOnABatchingTransport() throws Exception {
+        concurrentSendersKeepTheirOwnOrderWithAtMostThisManyWritesInFlight(4);
+    }
+
+    private static void concurrentSendersKeepTheirOwnOrderWithAtMostThisManyWritesInFlight(int batchLimit)
+            throws Exception {
         int senders = 8;
         int perSender = 5_000;
         ExecutorService completer = Executors.newSingleThreadExecutor();
@@ -244,7 +296,7 @@ class OutboxTest {
         Transport async = new Transport() {
             @Override
             public void sendText(String text, SendHandler done) {
-                if (inFlight.incrementAndGet() > 1) {
+                if (inFlight.incrementAndGet() > batchLimit) {
                     overlaps.incrementAndGet();
                 }
                 written.add(text);
@@ -252,6 +304,11 @@ class OutboxTest {
                     inFlight.decrementAndGet();
                     done.onResult(new SendResult());
                 });
+            }
+
+            @Override
+            public int batchLimit() {
+                return batchLimit;
             }
 
             @Override
@@ -283,7 +340,7 @@ class OutboxTest {
         }
         completer.shutdown();
 
-        assertEquals(0, overlaps.get(), "writes overlapped");
+        assertEquals(0, overlaps.get(), "more than " + batchLimit + " writes in flight at once");
         assertEquals(senders * perSender, written.size());
         int[] next = new int[senders];
         for (String frame : written) {
