@@ -29,12 +29,12 @@ public final class Bench {
     private static final int HELD_CONNECTIONS = 18_000;
 
     /** How big each scenario is: {@code quick} checks that everything works, {@code full} measures. */
-    record Scale(Duration warmUp, Duration echo, int pipeline, List<Integer> rates, Duration atRate, int fanOutUsers,
+    record Scale(Duration warmUp, int warmUpConnections, Duration echo, int pipeline, List<Integer> rates, Duration atRate, int fanOutUsers,
             int fanOutSenders, int fanOutMessages, int crowd, int crowdMessages, int connections) {
 
-        static final Scale QUICK = new Scale(Duration.ofSeconds(3), Duration.ofSeconds(3), 20_000,
+        static final Scale QUICK = new Scale(Duration.ofSeconds(3), 200, Duration.ofSeconds(3), 20_000,
                 List.of(1_000, 5_000), Duration.ofSeconds(2), 20, 4, 300, 100, 200, 1_000);
-        static final Scale FULL = new Scale(Duration.ofSeconds(15), Duration.ofSeconds(10), 200_000,
+        static final Scale FULL = new Scale(Duration.ofSeconds(15), 5_000, Duration.ofSeconds(10), 200_000,
                 List.of(1_000, 2_000, 5_000, 10_000, 20_000, 40_000), Duration.ofSeconds(5),
                 100, 10, 1_000, 1_000, 1_000, HELD_CONNECTIONS);
     }
@@ -59,6 +59,7 @@ public final class Bench {
         echo.roundTrips(8, scale.warmUp());
         echo.pipeline(scale.pipeline(), PIPELINE_WINDOW);
         fanOut.fanOut(20, 4, 1_000, WINDOW);
+        new ConnectBench(target).connect(scale.warmUpConnections(), 4);
 
         Map<String, Callable<Result>> scenarios = new LinkedHashMap<>();
         scenarios.put("echo", () -> echo.roundTrips(8, scale.echo()));
