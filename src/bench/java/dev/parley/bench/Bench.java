@@ -36,7 +36,7 @@ public final class Bench {
                 List.of(1_000, 5_000), Duration.ofSeconds(2), 20, 4, 300, 100, 200, 1_000);
         static final Scale FULL = new Scale(Duration.ofSeconds(15), 5_000, Duration.ofSeconds(10), 200_000,
                 List.of(1_000, 2_000, 5_000, 10_000, 20_000, 40_000), Duration.ofSeconds(5),
-                100, 10, 1_000, 1_000, 1_000, HELD_CONNECTIONS);
+                100, 10, 3_000, 1_000, 1_000, HELD_CONNECTIONS);
     }
 
     private static final int WINDOW = 8;
