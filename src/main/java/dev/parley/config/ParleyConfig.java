@@ -5,6 +5,7 @@ import dev.parley.connection.OutboxWriter;
 import dev.parley.connection.ParleyEndpoint;
 import dev.parley.connection.RateLimits;
 import dev.parley.security.OriginPolicy;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -95,6 +96,25 @@ public class ParleyConfig {
     @ConfigProperty(name = "parley.outbox.writer", defaultValue = DEFAULT_OUTBOX_WRITER)
     String outboxWriter;
 
+    // what every handshake or connection needs, derived from the settings above once
+    private OriginPolicy originPolicy;
+    private OutboxWriter outboxWriterChoice;
+    private OutboxLimits outboxLimits;
+    private RateLimits rateLimits;
+
+    /**
+     * {@code parley.allowed-origins} is looked up rather than injected: Payara cannot inject an optional
+     * list. A bad {@code parley.outbox.writer} fails here, at the first use of the settings.
+     */
+    @PostConstruct
+    void derive() {
+        originPolicy = new OriginPolicy(config.getOptionalValues("parley.allowed-origins", String.class)
+                .orElse(List.of()));
+        outboxWriterChoice = OutboxWriter.valueOf(outboxWriter.strip().toUpperCase(Locale.ROOT));
+        outboxLimits = new OutboxLimits(outboxMaxFrames, outboxMaxBytes, Duration.ofMillis(outboxStallMillis));
+        rateLimits = new RateLimits(ratePerSecond, rateBurst, rateStrikes);
+    }
+
     /**
      * Largest message, text (as UTF-8) or binary, that a client may send to {@code endpoint}:
      * {@code parley.<endpoint>.max-message-bytes}, else {@code parley.max-message-bytes}.
@@ -107,10 +127,10 @@ public class ParleyConfig {
 
     /**
      * {@code parley.allowed-origins}: origins allowed besides the same origin, comma-separated;
-     * {@code *} allows all. Looked up rather than injected: Payara cannot inject an optional list.
+     * {@code *} allows all.
      */
     public OriginPolicy originPolicy() {
-        return new OriginPolicy(config.getOptionalValues("parley.allowed-origins", String.class).orElse(List.of()));
+        return originPolicy;
     }
 
     /** How often an idle connection is pinged: well under the 60 s idle cut-off of common proxies. */
@@ -135,16 +155,16 @@ public class ParleyConfig {
 
     /** How fast one connection may send: excess messages are dropped, a flood closes it with 1008. */
     public RateLimits rateLimits() {
-        return new RateLimits(ratePerSecond, rateBurst, rateStrikes);
+        return rateLimits;
     }
 
-    /** Which thread starts writes: {@code auto}, {@code caller} or {@code executor}. */
+    /** Which thread starts writes: {@code auto}, {@code caller}, {@code executor} or {@code io_thread}. */
     public OutboxWriter outboxWriter() {
-        return OutboxWriter.valueOf(outboxWriter.strip().toUpperCase(Locale.ROOT));
+        return outboxWriterChoice;
     }
 
     /** How much may wait to be written to one session. */
     public OutboxLimits outboxLimits() {
-        return new OutboxLimits(outboxMaxFrames, outboxMaxBytes, Duration.ofMillis(outboxStallMillis));
+        return outboxLimits;
     }
 }
