@@ -29,8 +29,9 @@ public final class Bench {
     private static final int HELD_CONNECTIONS = 18_000;
 
     /** How big each scenario is: {@code quick} checks that everything works, {@code full} measures. */
-    record Scale(Duration warmUp, int warmUpConnections, Duration echo, int pipeline, List<Integer> rates, Duration atRate, int fanOutUsers,
-            int fanOutSenders, int fanOutMessages, int crowd, int crowdMessages, int connections) {
+    record Scale(Duration warmUp, int warmUpConnections, Duration echo, int pipeline, List<Integer> rates,
+            Duration atRate, int fanOutUsers, int fanOutSenders, int fanOutMessages, int crowd, int crowdMessages,
+            int connections) {
 
         static final Scale QUICK = new Scale(Duration.ofSeconds(3), 200, Duration.ofSeconds(3), 20_000,
                 List.of(1_000, 5_000), Duration.ofSeconds(2), 20, 4, 300, 100, 200, 1_000);
