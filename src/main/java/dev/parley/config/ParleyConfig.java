@@ -9,7 +9,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,9 +47,6 @@ public class ParleyConfig {
     @Inject
     @ConfigProperty(name = "parley.max-message-bytes", defaultValue = DEFAULT_MAX_MESSAGE_BYTES)
     int maxMessageBytes;
-
-    private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint =
-            Collections.synchronizedMap(new EnumMap<>(ParleyEndpoint.class));
 
     @Inject
     @ConfigProperty(name = "parley.max-connections", defaultValue = DEFAULT_MAX_CONNECTIONS)
@@ -97,6 +93,7 @@ public class ParleyConfig {
     String outboxWriter;
 
     // what every handshake or connection needs, derived from the settings above once
+    private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint = new EnumMap<>(ParleyEndpoint.class);
     private OriginPolicy originPolicy;
     private OutboxWriter outboxWriterChoice;
     private OutboxLimits outboxLimits;
@@ -108,6 +105,11 @@ public class ParleyConfig {
      */
     @PostConstruct
     void derive() {
+        for (ParleyEndpoint endpoint : ParleyEndpoint.values()) {
+            maxMessageBytesPerEndpoint.put(endpoint, Math.min(MESSAGE_BYTES_CEILING,
+                    config.getOptionalValue("parley." + endpoint.key() + ".max-message-bytes", Integer.class)
+                            .orElse(maxMessageBytes)));
+        }
         originPolicy = new OriginPolicy(config.getOptionalValues("parley.allowed-origins", String.class)
                 .orElse(List.of()));
         outboxWriterChoice = OutboxWriter.valueOf(outboxWriter.strip().toUpperCase(Locale.ROOT));
@@ -120,9 +122,7 @@ public class ParleyConfig {
      * {@code parley.<endpoint>.max-message-bytes}, else {@code parley.max-message-bytes}.
      */
     public int maxMessageBytes(ParleyEndpoint endpoint) {
-        return maxMessageBytesPerEndpoint.computeIfAbsent(endpoint, e -> Math.min(MESSAGE_BYTES_CEILING,
-                config.getOptionalValue("parley." + e.key() + ".max-message-bytes", Integer.class)
-                        .orElse(maxMessageBytes)));
+        return maxMessageBytesPerEndpoint.get(endpoint);
     }
 
     /**
