@@ -103,12 +103,9 @@ class HostileInputIT {
             // the flooder whispers to itself so that only it hears its flood; bob talks to alice meanwhile
             boolean flooding = true;
             for (int i = 0; i < 3000; i++) {
-                try {
-                    if (flooding) {
-                        flooder.raw().send("{\"type\":\"send\",\"to\":\"h-flooder\",\"content\":\"flood " + i + "\"}");
-                    }
-                } catch (AssertionError closedUnderUs) {
-                    flooding = false;
+                if (flooding) {
+                    flooding = flooder.raw().trySend(
+                            "{\"type\":\"send\",\"to\":\"h-flooder\",\"content\":\"flood " + i + "\"}");
                 }
                 if (i % 30 == 0) {
                     bob.sayTo("h-alice", "steady " + i / 30);

@@ -68,6 +68,19 @@ public class WsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code text} unless the connection is closed, or closes while it is sent; tells which. Tyrus
+     * reports a closed connection by IOException or IllegalStateException depending on when it noticed.
+     */
+    public boolean trySend(String text) {
+        try {
+            session.getBasicRemote().sendText(text);
+            return true;
+        } catch (IOException | IllegalStateException closed) {
+            return false;
+        }
+    }
+
     public void send(ByteBuffer data) {
         try {
             session.getBasicRemote().sendBinary(data);
