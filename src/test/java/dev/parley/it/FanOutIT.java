@@ -53,9 +53,9 @@ class FanOutIT {
     }
 
     /**
-     * Not on Payara yet: Tyrus's servlet transport writes an "asynchronous" send through a blocking
-     * flush on the calling thread, so a receiver that stops reading blocks the sender's thread and
-     * with it every fan-out on it. README "Limits and failure behaviour" has the details.
+     * On Payara this holds because Parley starts Tyrus's writes on its own executor: Tyrus's "asynchronous"
+     * send blocks, and on a sender's thread it would stall every fan-out there (README, "Known
+     * differences between the servers").
      */
     @Test
     void aReceiverThatStopsReadingIsCutOffAndTheOthersGetEverything() throws Exception {
