@@ -219,12 +219,13 @@ class OutboxTest {
     @Test
     void aReceiverWhoseWriteStallsIsCutOffAtTheBound() throws InterruptedException {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, new OutboxLimits(2, 1000, Duration.ofMillis(50)));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, new OutboxLimits(2, 1000, Duration.ofMillis(500)));
+        // the stall time is long enough that a busy machine cannot pass it between these three sends
         outbox.send(new OutboundFrame.Text("in flight"));
         outbox.send(new OutboundFrame.Text("queued"));
         assertTrue(outbox.send(new OutboundFrame.Text("over, but the write is young")));
-        Thread.sleep(60);
-        assertFalse(outbox.send(new OutboundFrame.Text("over, and nothing moved for 60 ms")));
+        Thread.sleep(600);
+        assertFalse(outbox.send(new OutboundFrame.Text("over, and nothing moved for 600 ms")));
         assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, transport.closedWith.getCloseCode());
     }
 
