@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The server under test, read from {@code /proc}: its CPU time stays a fair measure of its cost per unit
@@ -13,6 +14,7 @@ record ServerProcess(long pid) {
 
     /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ), 100 on Linux. */
     private static final double TICK_NANOS = 1e9 / 100;
+    private static final long QUIET_NANOS_PER_SECOND = 50_000_000;
 
     /** User plus system CPU time of all the server's threads so far. */
     long cpuNanos() {
@@ -21,6 +23,23 @@ record ServerProcess(long pid) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         return (long) (ticks * TICK_NANOS);
+    }
+
+    /**
+     * Waits until the server has used under 5 % of a core for a whole second, or {@code timeout} has passed,
+     * and tells which. A JVM keeps compiling what a warm-up or the last scenario made hot for seconds
+     * after the load stops; without the wait, that bill lands on the next scenario.
+     */
+    boolean awaitQuiet(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long before = cpuNanos();
+            Thread.sleep(1_000);
+            if (cpuNanos() - before < QUIET_NANOS_PER_SECOND) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Resident memory, in KiB. */
