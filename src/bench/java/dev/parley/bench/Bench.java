@@ -41,8 +41,6 @@ public final class Bench {
     }
 
     private static final int WINDOW = 8;
-    /** How long a scenario waits for the server to finish the last one's work (see awaitQuiet). */
-    private static final Duration QUIET_WAIT = Duration.ofSeconds(60);
     private static final int PIPELINE_WINDOW = 1_000;
 
     private Bench() {
@@ -61,7 +59,7 @@ public final class Bench {
         // one core they have, and that one-off cost would otherwise land in the first scenarios' figures.
         // Connections first: the server's work on closing them is then over before echo is measured.
         ConnectBench connect = new ConnectBench(target);
-        connect.connect(scale.warmUpConnections(), 4);
+        connect.warmUp(scale.warmUpConnections(), 4);
         echo.roundTrips(8, scale.warmUp());
         echo.pipeline(scale.pipeline(), PIPELINE_WINDOW);
         fanOut.fanOut(20, 4, 1_000, WINDOW);
@@ -75,14 +73,7 @@ public final class Bench {
         scenarios.put("fanout", () -> fanOut.fanOut(scale.fanOutUsers(), scale.fanOutSenders(),
                 scale.fanOutMessages(), WINDOW));
         scenarios.put("fanout-stalled", () -> fanOut.stalledReceiver(scale.crowd(), scale.crowdMessages(), WINDOW));
-        scenarios.put("connect", () -> {
-            // a JVM compiles the handshake path only after some 10,000 handshakes: after the 5,000 of the
-            // warm-up, compiling it was half of WildFly's CPU in this scenario. One round of the same size
-            // goes first, unrecorded, so that the figure is each server's steady state
-            connect.connect(scale.connections(), 4);
-            awaitQuiet(target);
-            return connect.connect(scale.connections(), 4);
-        });
+        scenarios.put("connect", () -> connect.measure(scale.connections(), 4));
         // --only NAME runs one scenario, e.g. to profile it
         String only = options.get("only");
         for (Map.Entry<String, Callable<Result>> scenario : scenarios.entrySet()) {
@@ -93,17 +84,11 @@ public final class Bench {
     }
 
     private static void record(Path out, Target target, Callable<Result> scenario) throws Exception {
-        awaitQuiet(target);
+        target.process().awaitQuiet();
         Result result = scenario.call();
         String line = result.toJson().toString();
         System.out.println(line);
         Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    private static void awaitQuiet(Target target) throws InterruptedException {
-        if (!target.process().awaitQuiet(QUIET_WAIT)) {
-            System.err.println("the server was still busy after " + QUIET_WAIT + "; measuring anyway");
-        }
     }
 
     private static Map<String, String> options(String[] args) {

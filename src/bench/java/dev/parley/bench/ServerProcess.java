@@ -15,6 +15,7 @@ record ServerProcess(long pid) {
     /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ), 100 on Linux. */
     private static final double TICK_NANOS = 1e9 / 100;
     private static final long QUIET_NANOS_PER_SECOND = 50_000_000;
+    private static final Duration QUIET_WAIT = Duration.ofSeconds(60);
 
     /** User plus system CPU time of all the server's threads so far. */
     long cpuNanos() {
@@ -26,20 +27,20 @@ record ServerProcess(long pid) {
     }
 
     /**
-     * Waits until the server has used under 5 % of a core for a whole second, or {@code timeout} has passed,
-     * and tells which. A JVM keeps compiling what a warm-up or the last scenario made hot for seconds
-     * after the load stops; without the wait, that bill lands on the next scenario.
+     * Waits until the server has used under 5 % of a core for a whole second, for at most a minute. A JVM
+     * keeps compiling what a warm-up or the last scenario made hot for seconds after the load stops;
+     * without the wait, that bill lands on the next scenario.
      */
-    boolean awaitQuiet(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    void awaitQuiet() throws InterruptedException {
+        long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             long before = cpuNanos();
             Thread.sleep(1_000);
             if (cpuNanos() - before < QUIET_NANOS_PER_SECOND) {
-                return true;
+                return;
             }
         }
-        return false;
+        System.err.println("the server was still busy after " + QUIET_WAIT + "; measuring anyway");
     }
 
     /** Resident memory, in KiB. */
