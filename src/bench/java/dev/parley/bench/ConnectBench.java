@@ -24,6 +24,8 @@ final class ConnectBench {
     private static final int GIVE_UP_AFTER = 500;
 
     private final Target target;
+    /** Rounds run so far: each connects from its own source addresses. */
+    private int rounds;
 
     ConnectBench(Target target) {
         this.target = target;
@@ -46,6 +48,7 @@ final class ConnectBench {
         Round second = round(count, threads);
         int refused = first.refused() + second.refused();
         return target.result("connect").sample(second.sample(), "connection")
+                .figure("first_round_cpu_us_per_connection", first.sample().cpuMicrosPerUnit())
                 .figure("held", first.held()).figure("refused", refused)
                 .figure("rss_before_kib", first.rssBeforeKiB()).figure("rss_after_kib", first.rssAfterKiB())
                 .figure("kib_per_idle_connection",
@@ -59,6 +62,7 @@ final class ConnectBench {
     }
 
     private Round round(int count, int threads) throws InterruptedException {
+        int round = rounds++;
         List<RawWebSocket> open = Collections.synchronizedList(new ArrayList<>(count));
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
@@ -71,7 +75,7 @@ final class ConnectBench {
                 for (int i = next.getAndIncrement(); i < count && refused.get() < GIVE_UP_AFTER;
                         i = next.getAndIncrement()) {
                     try {
-                        RawWebSocket socket = RawWebSocket.open(target.echo(), null, 0, sourceAddress(i));
+                        RawWebSocket socket = RawWebSocket.open(target.echo(), null, 0, sourceAddress(round, i));
                         open.add(socket);
                         if (socket.status() != 101) {
                             refused.incrementAndGet();
@@ -94,10 +98,14 @@ final class ConnectBench {
         return new Round(sample, held, refused.get(), rssBefore, rssAfter);
     }
 
-    private static InetAddress sourceAddress(int connection) {
+    /**
+     * Each round its own addresses, 127.0.{round}.2 and up: the last round's closed connections hold
+     * their ports in TIME_WAIT for a minute, and a second round from the same address ran out of ports.
+     */
+    private static InetAddress sourceAddress(int round, int connection) {
         int n = 2 + connection / PER_SOURCE_ADDRESS;
         try {
-            return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) n});
+            return InetAddress.getByAddress(new byte[] {127, 0, (byte) round, (byte) n});
         } catch (UnknownHostException e) {
             throw new UncheckedIOException(e);
         }
