@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -110,13 +108,6 @@ public class WsClient implements AutoCloseable {
     public void exchange(String text, String expected) {
         send(text);
         assertEquals(expected, nextText(), "reply to " + text);
-    }
-
-    /** Every text frame received and not yet taken. */
-    public List<String> drain() {
-        List<Object> frames = new ArrayList<>();
-        received.drainTo(frames);
-        return frames.stream().filter(String.class::isInstance).map(String.class::cast).toList();
     }
 
     public CloseReason awaitClose() {
