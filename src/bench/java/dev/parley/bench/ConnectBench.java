@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Connections per second, then memory per idle connection: {@code count} connections to {@code /echo} are
- * opened and held, from several loopback source addresses (127.0.0.2 and up) so that their number is not
- * capped by one address's ephemeral ports.
+ * Connections per second, then memory per idle connection: rounds of {@code count} connections to
+ * {@code /echo} are opened, held and closed, from several loopback source addresses (127.0.{round}.2 and
+ * up) so that their number is not capped by one address's ephemeral ports.
  */
 final class ConnectBench {
 
