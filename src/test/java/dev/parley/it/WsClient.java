@@ -38,7 +38,7 @@ public class WsClient implements AutoCloseable {
         try {
             client.session = CONTAINER.connectToServer(client, uri);
         } catch (Exception e) {
-            throw new AssertionError("could not connect to " + uri, e);
+            throw new AssertionError("could not connect to " + uri + ": " + e, e);
         }
         return client;
     }
