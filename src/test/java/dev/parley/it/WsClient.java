@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.websocket.ClientEndpoint;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.Session;
@@ -21,17 +20,31 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
 
 /** A Tyrus test client that records every frame it receives, for tests to take in order. */
 @ClientEndpoint
 public class WsClient implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final WebSocketContainer CONTAINER = ContainerProvider.getWebSocketContainer();
+    private static final WebSocketContainer CONTAINER = sharedTransport();
 
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private Session session;
+
+    /**
+     * One Grizzly transport for every test connection. Tyrus otherwise starts a transport, with its own
+     * selector and worker threads, per connection: some 600 threads in the client JVM at FanOutIT's peak.
+     * It is kept for the whole run (Tyrus would stop it 30 s after its last connection closed).
+     */
+    private static WebSocketContainer sharedTransport() {
+        ClientManager client = ClientManager.createClient();
+        client.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
+        client.getProperties().put(ClientProperties.SHARED_CONTAINER_IDLE_TIMEOUT, (int) TimeUnit.HOURS.toSeconds(1));
+        return client;
+    }
 
     public static WsClient connect(URI uri) {
         WsClient client = new WsClient();
