@@ -34,9 +34,8 @@ public class WsClient implements AutoCloseable {
     /**
      * Each connection gets a container of its own. A Tyrus client container shuts its executors down when
      * its last session closes; a connect racing with that shutdown loses its handshake (the response is read,
-     * then dropped by a RejectedExecutionException) and fails after the 30 s handshake timeout. Tests that
-     * connect while an earlier test's last connection closes ran into it: LeakIT's cycles on Payara, and very
-     * likely FanOutIT's first connect on CI, as the previous test class's connections went.
+     * then dropped by a RejectedExecutionException) and fails after the 30 s handshake timeout. LeakIT's
+     * connect/close cycles ran into it on Payara.
      */
     public static WsClient connect(URI uri) {
         WsClient client = new WsClient();
