@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Connections that come and go leave nothing behind: not in the registry, not on the heap. A soak test,
- * out of the default run for its length (about a minute per server). Run it with
+ * out of the default run for its length (one to three minutes per server). Run it with
  * {@code mvn verify -Dparley.excludedGroups= -Dit.test=LeakIT}.
  */
 @Tag("soak")
