@@ -12,7 +12,12 @@ public enum ErrorCode {
     UUID_TAKEN,
     NOT_YOURS,
     NO_SUCH_USER,
-    RATE_LIMITED;
+    RATE_LIMITED,
+    // parley.v2 only
+    HELLO_FIRST,
+    BAD_ROOM,
+    NOT_JOINED,
+    TOO_MANY_ROOMS;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
