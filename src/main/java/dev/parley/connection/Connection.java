@@ -1,6 +1,5 @@
 package dev.parley.connection;
 
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,6 @@ import java.util.logging.Logger;
 public final class Connection {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
-    static final CloseReason TOO_BIG = new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big");
-    static final CloseReason FLOOD = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "rate limit exceeded");
 
     /** What becomes of an incoming message. */
     public enum Admission {
@@ -143,13 +140,13 @@ public final class Connection {
     }
 
     /** Closes without blocking the caller. */
-    public void close(CloseReason reason) {
-        outbox.close(reason);
+    public void close(Disconnect why) {
+        outbox.close(why);
     }
 
     /** Closes on the caller's thread, for shutdown, when no executor may be left to do it. */
-    void closeNow(CloseReason reason) {
-        outbox.closeNow(reason);
+    void closeNow(Disconnect why) {
+        outbox.closeNow(why);
     }
 
     private Admission throttle() {
@@ -164,7 +161,7 @@ public final class Connection {
             LOG.fine(() -> "session " + id() + " on " + endpoint.path() + ": over the rate limit, message dropped");
             return Admission.RATE_LIMITED;
         }
-        if (outbox.close(FLOOD)) {
+        if (outbox.close(Disconnect.FLOOD)) {
             LOG.warning(() -> "session " + id() + " on " + endpoint.path()
                     + ": kept sending over the rate limit; closing with 1008");
         }
@@ -172,7 +169,7 @@ public final class Connection {
     }
 
     private Admission refuseAsTooBig(String size) {
-        if (outbox.close(TOO_BIG)) {
+        if (outbox.close(Disconnect.MESSAGE_TOO_BIG)) {
             LOG.warning(() -> "session " + id() + " on " + endpoint.path() + ": a message of " + size
                     + " is over the limit of " + maxMessageBytes + " bytes; closing with 1009");
         }

@@ -7,7 +7,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -29,9 +28,6 @@ public class ConnectionRegistry {
 
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
     private static final String CONNECTION = Connection.class.getName();
-
-    static final CloseReason TRY_AGAIN_LATER =
-            new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections");
 
     private final Map<ParleyEndpoint, Set<Connection>> open = new EnumMap<>(ParleyEndpoint.class);
     /** Open connections per remote address. */
@@ -74,7 +70,7 @@ public class ConnectionRegistry {
         if (sameAddress > config.maxConnectionsPerAddress() || openConnectionCount() > config.maxConnections()) {
             LOG.warning(() -> "session " + session.getId() + " from " + address.orElse("?")
                     + " is over a connection limit; closing it with 1013");
-            connection.close(TRY_AGAIN_LATER);
+            connection.close(Disconnect.TOO_MANY_CONNECTIONS);
         }
         return connection;
     }
@@ -107,8 +103,7 @@ public class ConnectionRegistry {
      */
     @PreDestroy
     void goingAway() {
-        CloseReason goingAway = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
-        open.values().forEach(connections -> connections.forEach(connection -> connection.closeNow(goingAway)));
+        open.values().forEach(connections -> connections.forEach(c -> c.closeNow(Disconnect.SHUTDOWN)));
     }
 
     /** Every open connection, all endpoints together. */

@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.websocket.CloseReason;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -22,7 +21,6 @@ import java.util.logging.Logger;
 public class KeepAlive {
 
     private static final Logger LOG = Logger.getLogger(KeepAlive.class.getName());
-    static final CloseReason NO_ANSWER = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "no answer to ping");
 
     @Inject
     ParleyConfig config;
@@ -55,7 +53,7 @@ public class KeepAlive {
         registry.connections().forEach(connection -> {
             long silent = connection.nanosSinceHeard(now);
             if (connection.seemsDead(now, timeout, timeout - interval)) {
-                if (connection.outbox().close(NO_ANSWER)) {
+                if (connection.outbox().close(Disconnect.NO_ANSWER)) {
                     LOG.warning(() -> "session " + connection.id() + " on " + connection.endpoint().path()
                             + ": silent for " + TimeUnit.NANOSECONDS.toSeconds(silent) + " s; dropping it");
                 }

@@ -1,6 +1,5 @@
 package dev.parley.connection;
 
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.nio.ByteBuffer;
@@ -31,9 +30,6 @@ import java.util.logging.Logger;
 public final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
-
-    static final CloseReason SLOW_CONSUMER =
-            new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow consumer");
 
     private final String id;
     private final Transport transport;
@@ -72,7 +68,7 @@ public final class Outbox {
         if (limits.isOver(frames, size) && isSlowConsumer(frames, size)) {
             pendingFrames.decrementAndGet();
             pendingSize.addAndGet(-frame.size());
-            if (close(SLOW_CONSUMER)) {
+            if (close(Disconnect.SLOW_CONSUMER)) {
                 LOG.warning(() -> "session " + id + ": outbound queue over its bound (" + frames + " frames, "
                         + size + " bytes) and not draining; closing it as a slow consumer");
             }
@@ -109,7 +105,7 @@ public final class Outbox {
             } catch (RejectedExecutionException e) {
                 draining.set(false);
                 LOG.warning(() -> "session " + id + ": no writer thread to be had; closing it");
-                close(SLOW_CONSUMER);
+                close(Disconnect.SLOW_CONSUMER);
             }
         }
     }
@@ -183,19 +179,19 @@ public final class Outbox {
      * Cuts the connection off from any thread without blocking it; queued frames are dropped. True if
      * this call did it, false if the outbox was closed already.
      */
-    public boolean close(CloseReason reason) {
+    public boolean close(Disconnect why) {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
         queue.clear();
-        closer.execute(() -> transport.close(reason));
+        closer.execute(() -> transport.close(why.reason()));
         return true;
     }
 
     /** Cuts the connection off on the caller's thread, which may block briefly: for shutdown only. */
-    void closeNow(CloseReason reason) {
+    void closeNow(Disconnect why) {
         discard();
-        transport.close(reason);
+        transport.close(why.reason());
     }
 
     public boolean isClosed() {

@@ -1,0 +1,37 @@
+package dev.parley.connection;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCode;
+import jakarta.websocket.CloseReason.CloseCodes;
+
+/**
+ * Every reason Parley closes a connection for, with the close code and phrase its clients see. The
+ * phrases are part of the wire contract (README, "Limits and failure behaviour"): change one and clients that match on it break.
+ */
+public enum Disconnect {
+
+    /** A message over the size limit. */
+    MESSAGE_TOO_BIG(CloseCodes.TOO_BIG, "message too big"),
+    /** Went on sending while over the rate limit. */
+    FLOOD(CloseCodes.VIOLATED_POLICY, "rate limit exceeded"),
+    /** Raced past the handshake's connection limits together with others. */
+    TOO_MANY_CONNECTIONS(CloseCodes.TRY_AGAIN_LATER, "too many connections"),
+    /** Silent past the keepalive timeout. */
+    NO_ANSWER(CloseCodes.GOING_AWAY, "no answer to ping"),
+    /** Its outbound queue passed its bound while it was not reading. */
+    SLOW_CONSUMER(CloseCodes.VIOLATED_POLICY, "slow consumer"),
+    /** Undeploy or shutdown. */
+    SHUTDOWN(CloseCodes.GOING_AWAY, "server shutting down");
+
+    /** Made once: a CloseReason is immutable. */
+    private final CloseReason reason;
+
+    Disconnect(CloseCode code, String phrase) {
+        this.reason = new CloseReason(code, phrase);
+    }
+
+    /** What the close frame carries. */
+    public CloseReason reason() {
+        return reason;
+    }
+}
