@@ -28,20 +28,25 @@ public final class Connection {
     private final Outbox outbox;
     private final int maxMessageBytes;
     private final RateLimit rateLimit;
-    /** When the peer last showed it is alive (System.nanoTime()): any message or pong. */
-    private volatile long lastHeard = System.nanoTime();
-    /** When the last keepalive ping was sent (System.nanoTime()); as old as lastHeard until one is. */
-    private volatile long pingSentAt = lastHeard;
+    private final Ticker ticker;
+    /** When the peer last showed it is alive, by the ticker: any message or pong. */
+    private volatile long lastHeard;
+    /** When the last keepalive ping was sent, by the ticker; as old as lastHeard until one is. */
+    private volatile long pingSentAt;
     private final AtomicBoolean pingQueued = new AtomicBoolean();
 
+    /** The rate limit starts now, by {@code ticker}, the clock every judgement of this connection reads. */
     Connection(Session session, ParleyEndpoint endpoint, Optional<String> address, Outbox outbox, int maxMessageBytes,
-            RateLimit rateLimit) {
+            RateLimits rateLimits, Ticker ticker) {
         this.session = session;
         this.endpoint = endpoint;
         this.address = address;
         this.outbox = outbox;
         this.maxMessageBytes = maxMessageBytes;
-        this.rateLimit = rateLimit;
+        this.ticker = ticker;
+        this.lastHeard = ticker.nanoTime();
+        this.pingSentAt = lastHeard;
+        this.rateLimit = rateLimits.start(lastHeard);
     }
 
     /**
@@ -100,7 +105,7 @@ public final class Connection {
 
     /** The peer showed it is alive: a message or a pong arrived. */
     public void heard() {
-        lastHeard = System.nanoTime();
+        lastHeard = ticker.nanoTime();
     }
 
     long nanosSinceHeard(long now) {
@@ -112,7 +117,7 @@ public final class Connection {
         boolean unanswered = pingSentAt - lastHeard > 0;
         if (!unanswered && pingQueued.compareAndSet(false, true)) {
             outbox.send(new OutboundFrame.Ping(() -> {
-                pingSentAt = System.nanoTime();
+                pingSentAt = ticker.nanoTime();
                 pingQueued.set(false);
             }));
         }
@@ -153,7 +158,7 @@ public final class Connection {
         if (outbox.isClosed()) {
             return Admission.CLOSING; // what arrives after the cut-off is not worth judging
         }
-        RateLimit.Verdict verdict = rateLimit.admit(System.nanoTime());
+        RateLimit.Verdict verdict = rateLimit.admit(ticker.nanoTime());
         if (verdict == RateLimit.Verdict.ACCEPT) {
             return Admission.ACCEPTED;
         }

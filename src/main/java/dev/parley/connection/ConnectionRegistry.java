@@ -60,10 +60,10 @@ public class ConnectionRegistry {
         Executor writer = config.outboxWriter().writerFor(session, ioThread, writers);
         int batchLimit = ioThread.isPresent() ? Undertow.BATCH_LIMIT : 1;
         Outbox outbox = new Outbox(session.getId(), new SessionTransport(session, batchLimit), writer, writers,
-                config.outboxLimits());
+                config.outboxLimits(), Ticker.SYSTEM);
         Optional<String> address = ClientAddress.of(session);
         Connection connection = new Connection(session, endpoint, address, outbox, config.maxMessageBytes(endpoint),
-                config.rateLimits().start(System.nanoTime()));
+                config.rateLimits(), Ticker.SYSTEM);
         session.getUserProperties().put(CONNECTION, connection);
         open.get(endpoint).add(connection);
         int sameAddress = address.map(a -> fromAddress.merge(a, 1, Integer::sum)).orElse(0);

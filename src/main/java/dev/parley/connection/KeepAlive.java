@@ -32,6 +32,9 @@ public class KeepAlive {
     @Resource(lookup = "java:app/concurrent/parley-scheduler")
     ManagedScheduledExecutorService scheduler;
 
+    /** The connections' clock; a field, like the injected ones, so that a test can set its own. */
+    Ticker ticker = Ticker.SYSTEM;
+
     private ScheduledFuture<?> rounds;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
@@ -47,7 +50,7 @@ public class KeepAlive {
     }
 
     private void round() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         long interval = config.keepaliveInterval().toNanos();
         long timeout = config.keepaliveTimeout().toNanos();
         registry.connections().forEach(connection -> {

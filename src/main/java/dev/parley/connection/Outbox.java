@@ -30,6 +30,8 @@ import java.util.logging.Logger;
 public final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    /** No write in flight: unlike 0, where a test's ticker starts, a value no clock reads in practice. */
+    private static final long IDLE = Long.MIN_VALUE;
 
     private final String id;
     private final Transport transport;
@@ -37,6 +39,7 @@ public final class Outbox {
     private final Executor writer;
     private final Executor closer;
     private final OutboxLimits limits;
+    private final Ticker ticker;
 
     private final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
     /** Frames queued or in flight, and their size: what the bound applies to. */
@@ -47,15 +50,16 @@ public final class Outbox {
     /** Held while a write-out is scheduled or running on the writer. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** When the write in flight started (System.nanoTime()), or 0 when none is. */
-    private volatile long writeStartedAt;
+    /** When the write in flight started or last made progress, by the ticker; {@link #IDLE} when none is. */
+    private volatile long writeStartedAt = IDLE;
 
-    Outbox(String id, Transport transport, Executor writer, Executor closer, OutboxLimits limits) {
+    Outbox(String id, Transport transport, Executor writer, Executor closer, OutboxLimits limits, Ticker ticker) {
         this.id = id;
         this.transport = transport;
         this.writer = writer;
         this.closer = closer;
         this.limits = limits;
+        this.ticker = ticker;
     }
 
     /** Queues a frame without writing; false if the outbox is closed or has just overflowed. */
@@ -84,7 +88,7 @@ public final class Outbox {
      * Past the hard bound, any receiver is cut off, so that memory stays bounded whatever happens.
      */
     private boolean isSlowConsumer(int frames, long size) {
-        return isStalled(System.nanoTime()) || limits.isOverHardBound(frames, size);
+        return isStalled(ticker.nanoTime()) || limits.isOverHardBound(frames, size);
     }
 
     /** Queues a frame and starts writing. */
@@ -131,21 +135,21 @@ public final class Outbox {
             }
             // one count a frame, and one that this call holds until it has handed them all over
             AtomicInteger unfinished = new AtomicInteger(batch.size() + 1);
-            writeStartedAt = System.nanoTime() | 1; // never 0, which means idle
+            writeStartedAt = ticker.nanoTime();
             transport.batch(() -> batch.forEach(frame -> write(frame, result -> {
                 settle(frame, result);
                 if (unfinished.decrementAndGet() == 0) {
-                    writeStartedAt = 0;
+                    writeStartedAt = IDLE;
                     writing.set(false);
                     flush();
                 } else {
-                    writeStartedAt = System.nanoTime() | 1; // progress
+                    writeStartedAt = ticker.nanoTime(); // progress
                 }
             })));
             if (unfinished.decrementAndGet() != 0) {
                 return; // the last completion carries on
             }
-            writeStartedAt = 0;
+            writeStartedAt = IDLE;
             writing.set(false);
         }
     }
@@ -207,7 +211,7 @@ public final class Outbox {
     /** True if the write in flight has made no progress for the stall time: the peer is not reading. */
     boolean isStalled(long now) {
         long started = writeStartedAt;
-        return started != 0 && now - started >= limits.stallNanos();
+        return started != IDLE && now - started >= limits.stallNanos();
     }
 
     public int pendingFrames() {

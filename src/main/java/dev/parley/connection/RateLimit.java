@@ -38,7 +38,7 @@ public final class RateLimit {
         this.windowStart = now;
     }
 
-    /** Judges a message that arrived at {@code now} (nanoseconds, as {@link System#nanoTime()}). */
+    /** Judges a message that arrived at {@code now} (nanoseconds, as a {@link Ticker} reads them). */
     public synchronized Verdict admit(long now) {
         tokens = Math.min(burst, tokens + (now - refilledAt) * tokensPerNano);
         refilledAt = now;

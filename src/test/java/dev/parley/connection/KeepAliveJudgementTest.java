@@ -53,18 +53,20 @@ class KeepAliveJudgementTest {
     }
 
     private final HeldTransport transport = new HeldTransport();
-    private final long start = System.nanoTime();
+    private final ManualTicker ticker = new ManualTicker();
+    private final long start = ticker.nanoTime();
     private final Connection connection = new Connection(null, ParleyEndpoint.CHAT, Optional.empty(),
             new Outbox("s", transport, Runnable::run, Runnable::run,
-                    new OutboxLimits(1000, 1_000_000, Duration.ofSeconds(2))),
-            1000, new RateLimits(100, 100, 100).start(start));
+                    new OutboxLimits(1000, 1_000_000, Duration.ofSeconds(2)), ticker),
+            1000, new RateLimits(100, 100, 100), ticker);
 
     @Test
     void aPongThatOvertakesTheCompletionOfThePingsWriteIsAnAnswer() {
         connection.ping();
+        ticker.advance(Duration.ofMillis(1)); // a pong comes after its ping, not at the same reading
         connection.heard(); // the pong arrives before the container reports the ping written
         transport.completeAll();
-        assertFalse(connection.seemsDead(System.nanoTime() + 7 * SECOND, TIMEOUT, ANSWER_WINDOW),
+        assertFalse(connection.seemsDead(ticker.nanoTime() + 7 * SECOND, TIMEOUT, ANSWER_WINDOW),
                 "an answered ping does not count against the peer");
         connection.ping();
         assertEquals(1, transport.pending.size(), "and the next ping goes out");
@@ -72,17 +74,18 @@ class KeepAliveJudgementTest {
 
     @Test
     void aPeerThatDoesNotAnswerItsPingIsDeadOnceTheAnswerWindowHasPassed() {
+        ticker.advance(Duration.ofMillis(1)); // a ping follows some silence: sent as heard, it would count as answered
         connection.ping();
         transport.completeAll();
         connection.ping();
         assertTrue(transport.pending.isEmpty(), "no second ping while the first is unanswered");
         assertFalse(connection.seemsDead(start + 3 * SECOND, TIMEOUT, ANSWER_WINDOW), "not silent for long yet");
-        assertTrue(connection.seemsDead(System.nanoTime() + 6 * SECOND, TIMEOUT, ANSWER_WINDOW));
+        assertTrue(connection.seemsDead(ticker.nanoTime() + 6 * SECOND, TIMEOUT, ANSWER_WINDOW));
     }
 
     @Test
     void aPeerThatTakesNothingIsDeadWithoutAPing() {
         connection.send("never written"); // its write makes no progress
-        assertTrue(connection.seemsDead(System.nanoTime() + 6 * SECOND, TIMEOUT, ANSWER_WINDOW));
+        assertTrue(connection.seemsDead(ticker.nanoTime() + 6 * SECOND, TIMEOUT, ANSWER_WINDOW));
     }
 }

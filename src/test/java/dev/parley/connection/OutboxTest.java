@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 
 class OutboxTest {
 
+    /** Stands still unless a test moves it: only the stall judgement reads it. */
+    private final ManualTicker ticker = new ManualTicker();
+
     /** Records writes, and which were handed over together; the test decides when each completes. */
     static final class ManualTransport implements Transport {
         final List<Object> written = new ArrayList<>();
@@ -100,7 +103,7 @@ class OutboxTest {
     @Test
     void writesOneFrameAtATimeInOrder() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000), ticker);
         outbox.send(new OutboundFrame.Text("a"));
         outbox.send(new OutboundFrame.Text("b"));
         outbox.send(new OutboundFrame.Binary(ByteBuffer.wrap(new byte[] {1})));
@@ -117,7 +120,7 @@ class OutboxTest {
     @Test
     void aBatchingTransportGetsWhatIsQueuedInOneGoAndTheNextBatchOnceAllHaveCompleted() {
         ManualTransport transport = new ManualTransport(3);
-        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000), ticker);
         for (String text : List.of("a", "b", "c", "d", "e")) {
             outbox.enqueue(new OutboundFrame.Text(text));
         }
@@ -139,7 +142,7 @@ class OutboxTest {
         InlineTransport inline = new InlineTransport();
         List<String> written = inline.written;
         List<Runnable> tasks = new ArrayList<>();
-        Outbox outbox = new Outbox("s", inline, tasks::add, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", inline, tasks::add, Runnable::run, OutboxLimits.strict(10, 1000), ticker);
         for (String text : List.of("a", "b", "c")) {
             outbox.send(new OutboundFrame.Text(text));
         }
@@ -158,7 +161,7 @@ class OutboxTest {
     @Test
     void enqueueDoesNotWriteUntilFlushed() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000), ticker);
         assertTrue(outbox.enqueue(new OutboundFrame.Text("a")));
         assertTrue(transport.written.isEmpty());
         outbox.flush();
@@ -169,7 +172,8 @@ class OutboxTest {
     void sendsThatCompleteInlineDoNotRecurse() {
         InlineTransport inline = new InlineTransport();
         List<String> written = inline.written;
-        Outbox outbox = new Outbox("s", inline, Runnable::run, Runnable::run, OutboxLimits.strict(200_000, 10_000_000));
+        Outbox outbox = new Outbox("s", inline, Runnable::run, Runnable::run,
+                OutboxLimits.strict(200_000, 10_000_000), ticker);
         for (int i = 0; i < 100_000; i++) {
             outbox.enqueue(new OutboundFrame.Text(Integer.toString(i)));
         }
@@ -181,7 +185,7 @@ class OutboxTest {
     @Test
     void aReceiverPastTheFrameBoundIsClosedAsASlowConsumer() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(2, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(2, 1000), ticker);
         assertTrue(outbox.send(new OutboundFrame.Text("in flight")));
         assertTrue(outbox.send(new OutboundFrame.Text("queued")));
         assertNull(transport.closedWith);
@@ -197,7 +201,7 @@ class OutboxTest {
     @Test
     void aReceiverPastTheSizeBoundIsClosedAsASlowConsumer() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(100, 10));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(100, 10), ticker);
         assertTrue(outbox.send(new OutboundFrame.Text("12345")));
         assertTrue(outbox.send(new OutboundFrame.Text("12345")));
         assertFalse(outbox.send(new OutboundFrame.Text("1")));
@@ -207,7 +211,8 @@ class OutboxTest {
     @Test
     void aReceiverThatKeepsReadingMayPassTheBoundUpToTheHardBound() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, new OutboxLimits(2, 1000, Duration.ofHours(1)));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run,
+                new OutboxLimits(2, 1000, Duration.ofHours(1)), ticker);
         for (int i = 0; i < 2 * OutboxLimits.HARD_BOUND_FACTOR; i++) {
             assertTrue(outbox.send(new OutboundFrame.Text("m" + i)), "frame " + i);
         }
@@ -217,14 +222,14 @@ class OutboxTest {
     }
 
     @Test
-    void aReceiverWhoseWriteStallsIsCutOffAtTheBound() throws InterruptedException {
+    void aReceiverWhoseWriteStallsIsCutOffAtTheBound() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, new OutboxLimits(2, 1000, Duration.ofMillis(500)));
-        // the stall time is long enough that a busy machine cannot pass it between these three sends
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run,
+                new OutboxLimits(2, 1000, Duration.ofMillis(500)), ticker);
         outbox.send(new OutboundFrame.Text("in flight"));
         outbox.send(new OutboundFrame.Text("queued"));
         assertTrue(outbox.send(new OutboundFrame.Text("over, but the write is young")));
-        Thread.sleep(600);
+        ticker.advance(Duration.ofMillis(600));
         assertFalse(outbox.send(new OutboundFrame.Text("over, and nothing moved for 600 ms")));
         assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, transport.closedWith.getCloseCode());
     }
@@ -233,7 +238,7 @@ class OutboxTest {
     void closingHappensOnTheGivenExecutorNotTheCaller() {
         ManualTransport transport = new ManualTransport();
         List<Runnable> deferred = new ArrayList<>();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, deferred::add, OutboxLimits.strict(1, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, deferred::add, OutboxLimits.strict(1, 1000), ticker);
         outbox.send(new OutboundFrame.Text("a"));
         outbox.send(new OutboundFrame.Text("b"));
         assertNull(transport.closedWith);
@@ -245,7 +250,7 @@ class OutboxTest {
     @Test
     void aFailedWriteStopsFurtherWrites() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", transport, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000), ticker);
         outbox.send(new OutboundFrame.Text("a"));
         outbox.send(new OutboundFrame.Text("b"));
         transport.completeNext(new SendResult(new IOException("broken pipe")));
@@ -270,7 +275,7 @@ class OutboxTest {
             public void close(CloseReason reason) {
             }
         };
-        Outbox outbox = new Outbox("s", closing, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000));
+        Outbox outbox = new Outbox("s", closing, Runnable::run, Runnable::run, OutboxLimits.strict(10, 1000), ticker);
         outbox.send(new OutboundFrame.Text("a"));
         assertEquals(0, outbox.pendingFrames());
         assertFalse(outbox.send(new OutboundFrame.Text("b")));
@@ -320,7 +325,8 @@ class OutboxTest {
             public void close(CloseReason reason) {
             }
         };
-        Outbox outbox = new Outbox("s", async, Runnable::run, Runnable::run, OutboxLimits.strict(senders * perSender, Long.MAX_VALUE));
+        Outbox outbox = new Outbox("s", async, Runnable::run, Runnable::run,
+                OutboxLimits.strict(senders * perSender, Long.MAX_VALUE), new ManualTicker());
         ExecutorService pool = Executors.newFixedThreadPool(senders);
         CountDownLatch start = new CountDownLatch(1);
         for (int s = 0; s < senders; s++) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class RosterTest {
 
     private static Connection connection(ParleyEndpoint endpoint) {
-        return new Connection(null, endpoint, Optional.empty(), null, 0, null);
+        return new Connection(null, endpoint, Optional.empty(), null, 0, new RateLimits(1, 1, 1), Ticker.SYSTEM);
     }
 
     @Test
