@@ -49,7 +49,7 @@ public class KeepAlive {
         }
     }
 
-    private void round() {
+    void round() {
         long now = ticker.nanoTime();
         long interval = config.keepaliveInterval().toNanos();
         long timeout = config.keepaliveTimeout().toNanos();
