@@ -33,13 +33,18 @@ final class StatusPage {
     }
 
     /**
-     * The status once {@code condition} holds, or the last one read after {@link WsClient#TIMEOUT}:
-     * closing is asynchronous on the server, so the registry catches up a moment later.
+     * The status once {@code condition} holds: closing is asynchronous on the server, so the registry
+     * catches up a moment later. Fails, showing the last status read, if it does not within
+     * {@link WsClient#TIMEOUT}.
      */
     JsonObject await(Predicate<JsonObject> condition) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
         JsonObject status = read();
-        while (!condition.test(status) && System.nanoTime() < deadline) {
+        while (!condition.test(status)) {
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError("the status did not reach the awaited state within " + WsClient.TIMEOUT
+                        + "; last: " + status);
+            }
             Thread.sleep(50);
             status = read();
         }
