@@ -51,7 +51,11 @@ public final class ChatUser implements AutoCloseable {
     }
 
     public ServerEvent next() {
-        String text = client.nextText();
+        return event(client.nextText());
+    }
+
+    /** A chat event as the server sent it, for clients other than this one. */
+    static ServerEvent event(String text) {
         try {
             return ChatJson.readServerEvent(text);
         } catch (ProtocolException e) {

@@ -148,6 +148,24 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the next frame, which must be a ping, and answers it with a pong, as a live client does.
+     * Fails if another frame comes first, or none within the read timeout.
+     */
+    Frame answerPing() throws IOException {
+        Frame frame;
+        try {
+            frame = readAny();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no ping within " + socket.getSoTimeout() + " ms", e);
+        }
+        if (frame.opcode() != PING) {
+            throw new AssertionError("a ping expected, opcode " + frame.opcode() + " came: " + frame.text());
+        }
+        send(PONG, frame.payload());
+        return frame;
+    }
+
     private Frame readAny() throws IOException {
         int first = in.readUnsignedByte();
         int second = in.readUnsignedByte();
