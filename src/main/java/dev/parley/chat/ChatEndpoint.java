@@ -1,8 +1,5 @@
 package dev.parley.chat;
 
-import dev.parley.chat.protocol.ClientMessageDecoder;
-import dev.parley.chat.protocol.ErrorCode;
-import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.config.ParleyConfig;
 import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
@@ -20,54 +17,47 @@ import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** {@code /chat}: JSON chat. Translates WebSocket callbacks into {@link ChatRoom} calls. */
-@ServerEndpoint(value = "/chat", configurator = ClientAddress.class)
+/**
+ * {@code /chat}: the JSON chat, v1 (no subprotocol) or {@value Protocol#V2_NAME}. Applies the connection
+ * limits, then hands each frame to the connection's {@link ChatSession}.
+ */
+@ServerEndpoint(value = "/chat", subprotocols = Protocol.V2_NAME, configurator = ClientAddress.class)
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
-
-    /**
-     * Called here rather than by the container: the size limit comes first, and a refusal is then
-     * answered the same way on every container instead of through its error callback.
-     */
-    private final ClientMessageDecoder decoder = new ClientMessageDecoder();
 
     @Inject
     ConnectionRegistry registry;
 
     @Inject
-    ChatRoom room;
+    ChatService chat;
+
+    /** Annotated endpoints get one instance per connection, and its frames arrive one at a time. */
+    private ChatSession chatSession;
 
     @OnOpen
     public void open(Session session) {
-        room.join(registry.open(session, ParleyEndpoint.CHAT));
+        Connection connection = registry.open(session, ParleyEndpoint.CHAT);
+        chatSession = chat.open(connection, Protocol.negotiated(session.getNegotiatedSubprotocol()));
     }
 
     @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
     public void message(String text, Session session) {
-        Connection connection = registry.of(session);
-        Connection.Admission admission = connection.admit(text);
-        if (admission == Connection.Admission.RATE_LIMITED) {
-            room.refuse(connection, ErrorCode.RATE_LIMITED, "too many messages: this one was dropped");
-        }
-        if (admission != Connection.Admission.ACCEPTED) {
-            return;
-        }
-        try {
-            room.handle(connection, decoder.decode(text));
-        } catch (ProtocolException refused) {
-            room.refuse(connection, refused.error());
+        Connection.Admission admission = registry.of(session).admit(text);
+        if (admission == Connection.Admission.ACCEPTED) {
+            chatSession.text(text);
+        } else if (admission == Connection.Admission.RATE_LIMITED) {
+            chatSession.rateLimited();
         }
     }
 
     @OnMessage(maxMessageSize = ParleyConfig.MESSAGE_BYTES_CEILING)
     public void binary(ByteBuffer data, Session session) {
-        Connection connection = registry.of(session);
-        Connection.Admission admission = connection.admit(data);
-        if (admission == Connection.Admission.RATE_LIMITED) {
-            room.refuse(connection, ErrorCode.RATE_LIMITED, "too many messages: this one was dropped");
-        } else if (admission == Connection.Admission.ACCEPTED) {
-            room.refuse(connection, ErrorCode.BAD_MESSAGE, "chat messages are JSON text frames, not binary");
+        Connection.Admission admission = registry.of(session).admit(data);
+        if (admission == Connection.Admission.ACCEPTED) {
+            chatSession.binary();
+        } else if (admission == Connection.Admission.RATE_LIMITED) {
+            chatSession.rateLimited();
         }
     }
 
@@ -84,9 +74,9 @@ public class ChatEndpoint {
 
     @OnClose
     public void close(Session session) {
-        var connection = registry.of(session);
+        Connection connection = registry.of(session);
         try {
-            room.leave(connection);
+            chatSession.closed();
         } finally {
             registry.close(connection);
         }

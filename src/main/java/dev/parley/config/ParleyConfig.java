@@ -1,5 +1,7 @@
 package dev.parley.config;
 
+import dev.parley.chat.ChatSettings;
+import dev.parley.chat.bus.HistoryLimits;
 import dev.parley.connection.OutboxLimits;
 import dev.parley.connection.OutboxWriter;
 import dev.parley.connection.ParleyEndpoint;
@@ -40,6 +42,15 @@ public class ParleyConfig {
     public static final String DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = "200";
     public static final String DEFAULT_KEEPALIVE_INTERVAL_SECONDS = "30";
     public static final String DEFAULT_KEEPALIVE_TIMEOUT_SECONDS = "75";
+    public static final String DEFAULT_HISTORY_SIZE = "1000";
+    public static final String DEFAULT_HISTORY_TTL_SECONDS = "3600";
+    public static final String DEFAULT_HISTORY_ON_JOIN = "50";
+    public static final String DEFAULT_HISTORY_MAX_BYTES = "268435456";
+    public static final String DEFAULT_SEND_DEDUPE_SECONDS = "300";
+    public static final String DEFAULT_PRESENCE_FULL_LIMIT = "500";
+    public static final String DEFAULT_PRESENCE_INTERVAL_MILLIS = "250";
+    public static final String DEFAULT_ROOMS_PER_CONNECTION = "64";
+    public static final String DEFAULT_ROOMS_MAX = "100000";
 
     @Inject
     Config config;
@@ -92,12 +103,51 @@ public class ParleyConfig {
     @ConfigProperty(name = "parley.outbox.writer", defaultValue = DEFAULT_OUTBOX_WRITER)
     String outboxWriter;
 
+    // ---- chat: history, presence, rooms
+
+    @Inject
+    @ConfigProperty(name = "parley.history.size", defaultValue = DEFAULT_HISTORY_SIZE)
+    int historySize;
+
+    @Inject
+    @ConfigProperty(name = "parley.history.ttl-seconds", defaultValue = DEFAULT_HISTORY_TTL_SECONDS)
+    long historyTtlSeconds;
+
+    @Inject
+    @ConfigProperty(name = "parley.history.on-join", defaultValue = DEFAULT_HISTORY_ON_JOIN)
+    int historyOnJoin;
+
+    @Inject
+    @ConfigProperty(name = "parley.history.max-bytes", defaultValue = DEFAULT_HISTORY_MAX_BYTES)
+    long historyMaxBytes;
+
+    @Inject
+    @ConfigProperty(name = "parley.send.dedupe-seconds", defaultValue = DEFAULT_SEND_DEDUPE_SECONDS)
+    long sendDedupeSeconds;
+
+    @Inject
+    @ConfigProperty(name = "parley.presence.full-limit", defaultValue = DEFAULT_PRESENCE_FULL_LIMIT)
+    int presenceFullLimit;
+
+    @Inject
+    @ConfigProperty(name = "parley.presence.interval-millis", defaultValue = DEFAULT_PRESENCE_INTERVAL_MILLIS)
+    long presenceIntervalMillis;
+
+    @Inject
+    @ConfigProperty(name = "parley.rooms.per-connection", defaultValue = DEFAULT_ROOMS_PER_CONNECTION)
+    int roomsPerConnection;
+
+    @Inject
+    @ConfigProperty(name = "parley.rooms.max", defaultValue = DEFAULT_ROOMS_MAX)
+    int roomsMax;
+
     // what every handshake or connection needs, derived from the settings above once
     private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint = new EnumMap<>(ParleyEndpoint.class);
     private OriginPolicy originPolicy;
     private OutboxWriter outboxWriterChoice;
     private OutboxLimits outboxLimits;
     private RateLimits rateLimits;
+    private ChatSettings chatSettings;
 
     /**
      * {@code parley.allowed-origins} is looked up rather than injected: Payara cannot inject an optional
@@ -115,6 +165,14 @@ public class ParleyConfig {
         outboxWriterChoice = OutboxWriter.valueOf(outboxWriter.strip().toUpperCase(Locale.ROOT));
         outboxLimits = new OutboxLimits(outboxMaxFrames, outboxMaxBytes, Duration.ofMillis(outboxStallMillis));
         rateLimits = new RateLimits(ratePerSecond, rateBurst, rateStrikes);
+        chatSettings = new ChatSettings(new HistoryLimits(historySize, Duration.ofSeconds(historyTtlSeconds),
+                historyMaxBytes, Duration.ofSeconds(sendDedupeSeconds)), historyOnJoin, presenceFullLimit,
+                Duration.ofMillis(presenceIntervalMillis), roomsPerConnection, roomsMax);
+    }
+
+    /** History, presence and room limits of the chat. */
+    public ChatSettings chat() {
+        return chatSettings;
     }
 
     /**

@@ -8,9 +8,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.Session;
-import java.util.Collection;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,8 +18,8 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * The live connections of every endpoint and the chat users bound to them: the one registry that the
- * endpoints, chat fan-out and the status resource share.
+ * The live connections of every endpoint: the one registry that the endpoints, keepalive, the handshake
+ * limits and the status resource share. Who a connection is in the chat is the chat's business.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -32,8 +30,6 @@ public class ConnectionRegistry {
     private final Map<ParleyEndpoint, Set<Connection>> open = new EnumMap<>(ParleyEndpoint.class);
     /** Open connections per remote address. */
     private final Map<String, Integer> fromAddress = new ConcurrentHashMap<>();
-    /** Replaced whole on every change, so that fan-out reads a consistent roster without locking. */
-    private volatile Roster roster = Roster.EMPTY;
 
     @Inject
     ParleyConfig config;
@@ -84,7 +80,7 @@ public class ConnectionRegistry {
         return connection;
     }
 
-    /** Forgets a closed connection. Its user, if any, must have been unbound first. */
+    /** Forgets a closed connection. */
     public void close(Connection connection) {
         connection.outbox().discard();
         if (open.get(connection.endpoint()).remove(connection)) {
@@ -121,41 +117,5 @@ public class ConnectionRegistry {
         Map<ParleyEndpoint, Integer> counts = new EnumMap<>(ParleyEndpoint.class);
         open.forEach((endpoint, connections) -> counts.put(endpoint, connections.size()));
         return counts;
-    }
-
-    // ---- chat users. Mutations are serialised; reads see one roster.
-
-    /** Binds {@code uuid} to {@code connection}; false if the uuid is someone else's. */
-    public synchronized boolean bind(String uuid, Connection connection) {
-        if (roster.connectionOf(uuid).isPresent() || roster.userOf(connection).isPresent()) {
-            return false;
-        }
-        roster = roster.with(uuid, connection);
-        return true;
-    }
-
-    /** Releases the user bound to {@code connection}, if any, and returns its uuid. */
-    public synchronized Optional<String> unbind(Connection connection) {
-        Optional<String> uuid = roster.userOf(connection);
-        uuid.ifPresent(u -> roster = roster.without(u));
-        return uuid;
-    }
-
-    public Optional<String> userOf(Connection connection) {
-        return roster.userOf(connection);
-    }
-
-    public Optional<Connection> connectionOf(String uuid) {
-        return roster.connectionOf(uuid);
-    }
-
-    /** Registered users, in order of registration. */
-    public List<String> users() {
-        return roster.users();
-    }
-
-    /** The connections of all registered users. */
-    public Collection<Connection> userConnections() {
-        return roster.connections();
     }
 }

@@ -1,5 +1,6 @@
 package dev.parley.status;
 
+import dev.parley.chat.ChatService;
 import dev.parley.connection.ConnectionRegistry;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -10,12 +11,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /api/status}: open connections per endpoint and the registered chat users. */
+/** {@code GET /api/status}: open connections per endpoint and the chat's users (names held, both protocols). */
 @Path("status")
 public class StatusResource {
 
     @Inject
     ConnectionRegistry registry;
+
+    @Inject
+    ChatService chat;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -24,7 +28,7 @@ public class StatusResource {
         registry.openConnections().forEach((endpoint, count) -> connections.add(endpoint.key(), count));
         JsonObject status = Json.createObjectBuilder()
                 .add("connections", connections)
-                .add("users", Json.createArrayBuilder(registry.users()))
+                .add("users", Json.createArrayBuilder(chat.users()))
                 .build();
         return status.toString();
     }

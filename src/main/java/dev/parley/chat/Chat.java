@@ -1,0 +1,141 @@
+package dev.parley.chat;
+
+import dev.parley.chat.bus.Appended;
+import dev.parley.chat.bus.ChatBus;
+import dev.parley.chat.bus.Draft;
+import dev.parley.chat.bus.Recovery;
+import dev.parley.chat.bus.Slice;
+import dev.parley.chat.bus.Stream;
+import dev.parley.chat.protocol.v2.Position;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The chat engine both protocols drive: names, rooms and inboxes over the {@link ChatBus}. A message goes
+ * one way: a session asks here, the bus numbers and stores it, then each room's {@link LocalRoom} (or the
+ * user's {@link LocalInbox}) hears it and delivers it, encoded once per protocol. Plain Java, so that unit
+ * tests drive it with in-memory peers; {@link ChatService} wires it into the container.
+ */
+public final class Chat {
+
+    private final ChatSettings settings;
+    private final ChatBus bus;
+    private final ScheduledExecutorService scheduler;
+    private final Names names = new Names();
+    /** Rooms with members on this node. */
+    private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
+
+    public Chat(ChatSettings settings, ChatBus bus, ScheduledExecutorService scheduler) {
+        this.settings = settings;
+        this.bus = bus;
+        this.scheduler = scheduler;
+    }
+
+    /** A session speaking {@code protocol} to {@code peer}. */
+    ChatSession open(Protocol protocol, Peer peer) {
+        return protocol == Protocol.V2 ? new V2Session(this, peer) : new V1Session(this, peer);
+    }
+
+    public Names names() {
+        return names;
+    }
+
+    ChatSettings settings() {
+        return settings;
+    }
+
+    // ---- inboxes
+
+    /** Starts {@code user}'s inbox afresh (a freed name keeps nothing of its last holder) and delivers it to {@code peer}. */
+    CompletionStage<Recovery> openInbox(String user, Protocol protocol, Peer peer) {
+        Stream inbox = Stream.inbox(user);
+        bus.drop(inbox);
+        bus.subscribe(inbox, new LocalInbox(protocol, peer));
+        return bus.recover(inbox, Optional.empty(), 0);
+    }
+
+    void closeInbox(String user) {
+        bus.unsubscribe(Stream.inbox(user));
+        bus.drop(Stream.inbox(user));
+    }
+
+    CompletionStage<Appended> whisper(String from, String to, String text, Optional<String> cid) {
+        return bus.appendPrivate(new Draft(from, Optional.of(to), text, cid));
+    }
+
+    // ---- rooms
+
+    /** Whether a session may join a room it is not in: the room exists here, or there is room for one more. */
+    boolean canJoin(String room) {
+        return rooms.containsKey(room) || rooms.size() < settings.maxRooms() || ChatSettings.LOBBY.equals(room);
+    }
+
+    /**
+     * Joins {@code member} to {@code room}: it subscribes first, so that it misses nothing, then the bus
+     * announces the join in order with the room's messages; a v2 member is then answered with its recovery.
+     */
+    CompletionStage<Void> join(RoomMember member, String room, Optional<Position> since, String content,
+            Optional<String> ref) {
+        LocalRoom local = rooms.compute(room, (name, existing) -> {
+            LocalRoom joined = existing != null ? existing : subscribed(name);
+            joined.attach(member);
+            return joined;
+        });
+        CompletionStage<Void> announced = bus.announceJoin(Stream.room(room), member.user, content);
+        if (member.protocol == Protocol.V1) {
+            return announced;
+        }
+        return announced.thenCompose(done -> resume(local, member, since, ref));
+    }
+
+    /** A member joins a room it is in again, to repair a gap: only its recovery is repeated. */
+    CompletionStage<Void> rejoin(RoomMember member, String room, Optional<Position> since, Optional<String> ref) {
+        LocalRoom local = rooms.get(room);
+        if (local == null || !local.reattach(member)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return resume(local, member, since, ref);
+    }
+
+    CompletionStage<Void> leave(RoomMember member, String room, String content) {
+        return bus.announceLeave(Stream.room(room), member.user, content).thenRun(() -> forgetIfEmpty(room));
+    }
+
+    CompletionStage<Appended> post(String from, String room, String text, Optional<String> cid) {
+        return bus.append(Stream.room(room), new Draft(from, Optional.empty(), text, cid));
+    }
+
+    CompletionStage<Slice> history(String room, long before, int limit) {
+        return bus.before(Stream.room(room), before, limit, ChatSettings.HISTORY_PAGE_WEIGHT);
+    }
+
+    Optional<LocalRoom> room(String name) {
+        return Optional.ofNullable(rooms.get(name));
+    }
+
+    private CompletionStage<Void> resume(LocalRoom local, RoomMember member, Optional<Position> since,
+            Optional<String> ref) {
+        return bus.recover(Stream.room(local.name), since, settings.onJoin())
+                .thenAccept(recovery -> local.resumed(member, recovery, ref));
+    }
+
+    private LocalRoom subscribed(String name) {
+        LocalRoom room = new LocalRoom(name, settings, scheduler);
+        bus.subscribe(Stream.room(name), room);
+        return room;
+    }
+
+    /** A room without members here stops listening; the bus keeps its history until it expires. */
+    private void forgetIfEmpty(String room) {
+        rooms.computeIfPresent(room, (name, local) -> {
+            if (!local.isEmpty()) {
+                return local;
+            }
+            bus.unsubscribe(Stream.room(name));
+            return null;
+        });
+    }
+}

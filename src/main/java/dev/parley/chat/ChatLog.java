@@ -1,0 +1,20 @@
+package dev.parley.chat;
+
+import java.util.logging.Logger;
+
+/** Every chat event is written once to the logger {@code dev.parley.chat.events}, as the tutorial did. */
+final class ChatLog {
+
+    private static final Logger EVENTS = Logger.getLogger("dev.parley.chat.events");
+
+    private ChatLog() {
+    }
+
+    static void delivered(String frame, int receivers) {
+        EVENTS.info(() -> "chat event to " + receivers + (receivers == 1 ? " user: " : " users: ") + frame);
+    }
+
+    static void replied(String frame, Object to) {
+        EVENTS.info(() -> "chat event to " + to + ": " + frame);
+    }
+}

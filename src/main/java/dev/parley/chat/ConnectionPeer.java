@@ -1,0 +1,23 @@
+package dev.parley.chat;
+
+import dev.parley.connection.Connection;
+import dev.parley.connection.OutboundFrame;
+
+/** A chat session's frames go to its connection's bounded outbox. */
+record ConnectionPeer(Connection connection) implements Peer {
+
+    @Override
+    public boolean enqueue(String frame) {
+        return connection.outbox().enqueue(new OutboundFrame.Text(frame));
+    }
+
+    @Override
+    public void flush() {
+        connection.outbox().flush();
+    }
+
+    @Override
+    public String toString() {
+        return connection.toString();
+    }
+}

@@ -1,0 +1,255 @@
+package dev.parley.chat;
+
+import dev.parley.chat.bus.Recovery;
+import dev.parley.chat.bus.StreamListener;
+import dev.parley.chat.bus.Stored;
+import dev.parley.chat.protocol.ChatJson;
+import dev.parley.chat.protocol.ServerEvent;
+import dev.parley.chat.protocol.v2.Event;
+import dev.parley.chat.protocol.v2.V2Json;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A room as this node delivers it: its member list, the local members' subscriptions, and the presence
+ * changes waiting to be told. Its monitor is the one lock of the room's delivery; the bus calls it in the
+ * room's event order, and it never calls the bus, so no lock order runs the other way. Events are encoded
+ * once per protocol and queued on every receiver under the lock, written after it.
+ */
+final class LocalRoom implements StreamListener {
+
+    private static final Logger LOG = Logger.getLogger(LocalRoom.class.getName());
+
+    final String name;
+    private final ChatSettings settings;
+    private final ScheduledExecutorService scheduler;
+
+    /** Every member, in order of joining. */
+    private final LinkedHashSet<String> members = new LinkedHashSet<>();
+    /** This node's members' subscriptions, by user. */
+    private final Map<String, RoomMember> local = new HashMap<>();
+    private final List<String> pendingJoined = new ArrayList<>();
+    private final List<String> pendingLeft = new ArrayList<>();
+    private boolean presenceScheduled;
+    private int countTold = -1;
+
+    LocalRoom(String name, ChatSettings settings, ScheduledExecutorService scheduler) {
+        this.name = name;
+        this.settings = settings;
+        this.scheduler = scheduler;
+    }
+
+    /** Subscribes a joining member; it holds back messages until {@link #resumed} hands them over. */
+    synchronized void attach(RoomMember member) {
+        if (member.protocol == Protocol.V2) {
+            member.startRecovering();
+        }
+        local.put(member.user, member);
+    }
+
+    /** Holds back messages for a member that repairs a gap by joining again. */
+    synchronized boolean reattach(RoomMember member) {
+        if (local.get(member.user) != member) {
+            return false;
+        }
+        member.startRecovering();
+        return true;
+    }
+
+    synchronized boolean isEmpty() {
+        return local.isEmpty();
+    }
+
+    // ---- the bus's events, in the room's order
+
+    @Override
+    public void posted(String epoch, Stored message) {
+        List<Peer> written = new ArrayList<>();
+        synchronized (this) {
+            if (pendingJoined.contains(message.from())) {
+                tellPresence(written); // a member's join reaches everyone before its first message
+            }
+            String v1 = null;
+            String v2 = null;
+            for (RoomMember member : local.values()) {
+                if (member.isRecovering()) {
+                    member.pending.add(message);
+                } else if (member.protocol == Protocol.V1) {
+                    v1 = v1 != null ? v1 : Render.v1(message);
+                    queue(member, v1, written);
+                } else {
+                    v2 = v2 != null ? v2 : Render.v2(Optional.of(name), epoch, message);
+                    queue(member, v2, written);
+                }
+            }
+            ChatLog.delivered(v2 != null ? v2 : v1 != null ? v1 : Render.v2(Optional.of(name), epoch, message),
+                    written.size());
+        }
+        flush(written);
+    }
+
+    @Override
+    public void joined(String user, String content) {
+        List<Peer> written = new ArrayList<>();
+        synchronized (this) {
+            members.remove(user); // one who comes back goes to the end
+            members.add(user);
+            tellV1(new ServerEvent.Login(user, content, List.copyOf(members)), written);
+            if (pendingLeft.contains(user)) {
+                tellPresence(written); // keep "left" and "joined" of one user in their order
+            }
+            pendingJoined.add(user);
+            schedulePresence();
+        }
+        flush(written);
+    }
+
+    @Override
+    public void left(String user, String content) {
+        List<Peer> written = new ArrayList<>();
+        synchronized (this) {
+            if (!members.remove(user)) {
+                return;
+            }
+            local.remove(user);
+            tellV1(new ServerEvent.Logout(user, content, List.copyOf(members)), written);
+            if (pendingJoined.contains(user)) {
+                tellPresence(written);
+            }
+            pendingLeft.add(user);
+            schedulePresence();
+        }
+        flush(written);
+    }
+
+    // ---- what members ask
+
+    /**
+     * Answers a (re)join once its recovery is read: {@code joined}, the replay, then the messages held back
+     * meanwhile that the replay did not hold, and live from then on.
+     */
+    void resumed(RoomMember member, Recovery recovery, Optional<String> ref) {
+        synchronized (this) {
+            if (local.get(member.user) != member || !member.isRecovering()) {
+                return; // left or closed meanwhile
+            }
+            Optional<List<String>> names = members.size() <= settings.fullPresence()
+                    ? Optional.of(List.copyOf(members)) : Optional.empty();
+            Event.Resume position = new Event.Resume(recovery.epoch(), recovery.seq(), recovery.recovered(),
+                    recovery.messages().size());
+            member.peer.enqueue(V2Json.write(new Event.Joined(name, position, names, members.size(), ref)));
+            for (Stored message : recovery.messages()) {
+                member.peer.enqueue(Render.v2(Optional.of(name), recovery.epoch(), message));
+            }
+            long expected = recovery.seq() + 1;
+            for (Stored message : member.pending) {
+                if (message.seq() < expected) {
+                    continue; // the replay had it
+                }
+                if (message.seq() > expected) {
+                    LOG.severe(() -> "room " + name + ": seq " + expected + " missing at the seam for " + member.user);
+                }
+                member.peer.enqueue(Render.v2(Optional.of(name), recovery.epoch(), message));
+                expected = message.seq() + 1;
+            }
+            member.pending = null;
+        }
+        member.peer.flush();
+    }
+
+    /** A page of the member list, in order of joining, after {@code after}; empty if {@code after} left. */
+    synchronized Event.Members page(Optional<String> after, int limit, Optional<String> ref) {
+        List<String> users = new ArrayList<>(Math.min(limit, members.size()));
+        boolean started = after.isEmpty();
+        boolean more = false;
+        for (String user : members) {
+            if (!started) {
+                started = user.equals(after.get());
+                continue;
+            }
+            if (users.size() == limit) {
+                more = true;
+                break;
+            }
+            users.add(user);
+        }
+        return new Event.Members(name, users, more ? Optional.of(users.get(users.size() - 1)) : Optional.empty(),
+                ref);
+    }
+
+    synchronized int count() {
+        return members.size();
+    }
+
+    // ---- presence
+
+    private void schedulePresence() {
+        if (!presenceScheduled) {
+            presenceScheduled = true;
+            scheduler.schedule(this::presenceDue, settings.presenceEvery().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void presenceDue() {
+        List<Peer> written = new ArrayList<>();
+        synchronized (this) {
+            presenceScheduled = false;
+            tellPresence(written);
+        }
+        flush(written);
+    }
+
+    /**
+     * Tells live v2 members what changed since the last time: names in rooms within the presence limit,
+     * else only the count, and that only when it changed.
+     */
+    private void tellPresence(List<Peer> written) {
+        Event event;
+        if (members.size() > settings.fullPresence()) {
+            event = members.size() != countTold ? new Event.PresenceCount(name, members.size()) : null;
+        } else {
+            event = pendingJoined.isEmpty() && pendingLeft.isEmpty() ? null
+                    : new Event.Presence(name, pendingJoined, pendingLeft);
+        }
+        pendingJoined.clear();
+        pendingLeft.clear();
+        countTold = members.size();
+        if (event != null) {
+            String frame = V2Json.write(event);
+            int before = written.size();
+            local.values().stream().filter(m -> m.protocol == Protocol.V2 && !m.isRecovering())
+                    .forEach(member -> queue(member, frame, written));
+            ChatLog.delivered(frame, written.size() - before);
+        }
+    }
+
+    private void tellV1(ServerEvent event, List<Peer> written) {
+        String frame = null;
+        int before = written.size();
+        for (RoomMember member : local.values()) {
+            if (member.protocol == Protocol.V1) {
+                frame = frame != null ? frame : ChatJson.write(event);
+                queue(member, frame, written);
+            }
+        }
+        if (frame != null) {
+            ChatLog.delivered(frame, written.size() - before);
+        }
+    }
+
+    private static void queue(RoomMember member, String frame, List<Peer> written) {
+        member.peer.enqueue(frame);
+        written.add(member.peer);
+    }
+
+    private static void flush(List<Peer> written) {
+        written.forEach(Peer::flush);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.parley.chat.bus;
+
+import dev.parley.chat.protocol.v2.Position;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Numbers, stores and hands out the chat's streams: where a second node plugs in. Everything above it
+ * asks the bus and hears from it through {@link StreamListener}s, and assumes nothing of one JVM: every
+ * call may complete later, on another thread. Centrifuge's Broker is the model.
+ */
+public interface ChatBus {
+
+    /**
+     * Stores {@code draft} as the stream's next message, then every listener of the stream hears it. A
+     * draft with a cid that its sender already sent to this stream within the dedupe window is not stored
+     * again: the result repeats the first one's seq, with {@code dup}.
+     */
+    CompletionStage<Appended> append(Stream stream, Draft draft);
+
+    /**
+     * Stores a private message in both inboxes ({@code to}'s and its sender's) and tells their listeners.
+     * The result is the sender's inbox position, which the sender's ack carries.
+     */
+    CompletionStage<Appended> appendPrivate(Draft draft);
+
+    /** Tells the room's listeners that {@code user} joined, in order with its messages. */
+    CompletionStage<Void> announceJoin(Stream room, String user, String content);
+
+    /** Tells the room's listeners that {@code user} left, in order with its messages. */
+    CompletionStage<Void> announceLeave(Stream room, String user, String content);
+
+    /**
+     * What a client that last saw {@code since} is owed (see {@link Recovery}); without {@code since}, or
+     * when it cannot be recovered, the latest {@code latest} messages.
+     */
+    CompletionStage<Recovery> recover(Stream stream, Optional<Position> since, int latest);
+
+    /** Up to {@code limit} retained messages just before seq {@code before}, at most {@code maxWeight} of them. */
+    CompletionStage<Slice> before(Stream stream, long before, int limit, long maxWeight);
+
+    /** This node's listener of the stream, until {@link #unsubscribe}. */
+    void subscribe(Stream stream, StreamListener listener);
+
+    void unsubscribe(Stream stream);
+
+    /** Forgets a stream and its history: the next use starts it afresh under a new epoch. */
+    void drop(Stream stream);
+}
