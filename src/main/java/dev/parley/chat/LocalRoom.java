@@ -154,7 +154,8 @@ final class LocalRoom implements StreamListener {
                     continue; // the replay had it
                 }
                 if (message.seq() > expected) {
-                    LOG.severe(() -> "room " + name + ": seq " + expected + " missing at the seam for " + member.user);
+                    long missing = expected;
+                    LOG.severe(() -> "room " + name + ": seq " + missing + " missing at the seam for " + member.user);
                 }
                 member.peer.enqueue(Render.v2(Optional.of(name), recovery.epoch(), message));
                 expected = message.seq() + 1;

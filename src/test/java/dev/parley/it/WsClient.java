@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.websocket.ClientEndpoint;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.OnClose;
@@ -14,6 +18,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +50,36 @@ public class WsClient implements AutoCloseable {
             throw new AssertionError("could not connect to " + uri + ": " + e, e);
         }
         return client;
+    }
+
+    /** Like {@link #connect(URI)}, asking for {@code subprotocol}; {@link #subprotocol()} tells what was agreed. */
+    public static WsClient connect(URI uri, String subprotocol) {
+        WsClient client = new WsClient();
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .preferredSubprotocols(List.of(subprotocol)).build();
+        Endpoint endpoint = new Endpoint() {
+            @Override
+            public void onOpen(Session session, EndpointConfig endpointConfig) {
+                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) client::onText);
+                session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) client::onBinary);
+            }
+
+            @Override
+            public void onClose(Session session, CloseReason reason) {
+                client.onClose(reason);
+            }
+        };
+        try {
+            client.session = ContainerProvider.getWebSocketContainer().connectToServer(endpoint, config, uri);
+        } catch (Exception e) {
+            throw new AssertionError("could not connect to " + uri + ": " + e, e);
+        }
+        return client;
+    }
+
+    /** The subprotocol the server agreed to; empty if none. */
+    public String subprotocol() {
+        return session.getNegotiatedSubprotocol();
     }
 
     @OnMessage

@@ -1,0 +1,122 @@
+package dev.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.parley.chat.protocol.ErrorCode;
+import dev.parley.chat.protocol.ProtocolException;
+import dev.parley.chat.protocol.v2.Event;
+import dev.parley.chat.protocol.v2.Position;
+import dev.parley.chat.protocol.v2.Request;
+import dev.parley.chat.protocol.v2.V2Json;
+import java.net.URI;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** A {@code parley.v2} chat participant in a test: sends requests and takes the server's events in order. */
+public final class V2User implements AutoCloseable {
+
+    public static final String SUBPROTOCOL = "parley.v2";
+
+    private final WsClient client;
+
+    private V2User(WsClient client) {
+        this.client = client;
+    }
+
+    /** Connects asking for {@code parley.v2}, which the server must agree to. */
+    public static V2User connect(URI chat) {
+        V2User user = new V2User(WsClient.connect(chat, SUBPROTOCOL));
+        assertEquals(SUBPROTOCOL, user.client.subprotocol(), "negotiated subprotocol");
+        return user;
+    }
+
+    /** Connects and says hello as {@code name}; returns once welcomed. */
+    public static V2User hello(URI chat, String name) {
+        V2User user = connect(chat);
+        user.send(new Request.Hello(name, Optional.empty(), Optional.empty()));
+        Event.Welcome welcome = user.next(Event.Welcome.class);
+        assertEquals(name, welcome.user());
+        return user;
+    }
+
+    public WsClient raw() {
+        return client;
+    }
+
+    public void send(Request request) {
+        client.send(V2Json.write(request));
+    }
+
+    /** Joins and takes the {@code joined} reply (the replayed messages follow it). */
+    public Event.Joined join(String room) {
+        return join(room, Optional.empty());
+    }
+
+    public Event.Joined join(String room, Optional<Position> since) {
+        send(new Request.Join(room, since, Optional.empty()));
+        return next(Event.Joined.class);
+    }
+
+    public void leave(String room) {
+        send(new Request.Leave(room, Optional.empty()));
+    }
+
+    public void say(String room, String text, String cid) {
+        send(new Request.SendToRoom(room, text, cid, Optional.empty()));
+    }
+
+    public void sayTo(String to, String text, String cid) {
+        send(new Request.SendToUser(to, text, cid, Optional.empty()));
+    }
+
+    public void history(String room, OptionalLong before, int limit) {
+        send(new Request.History(room, before, limit, Optional.empty()));
+    }
+
+    public Event next() {
+        String text = client.nextText();
+        try {
+            return V2Json.readEvent(text);
+        } catch (ProtocolException e) {
+            throw new AssertionError("not a v2 event: " + text, e);
+        }
+    }
+
+    /** The next event, which must be of {@code type}. */
+    public <T extends Event> T next(Class<T> type) {
+        Event event = next();
+        if (!type.isInstance(event)) {
+            throw new AssertionError("expected " + type.getSimpleName() + ", got " + event);
+        }
+        return type.cast(event);
+    }
+
+    /** The next event, skipping presence events, which arrive whenever the interval says. */
+    public Event nextIgnoringPresence() {
+        Event event;
+        do {
+            event = next();
+        } while (event instanceof Event.Presence || event instanceof Event.PresenceCount);
+        return event;
+    }
+
+    public <T extends Event> T nextIgnoringPresence(Class<T> type) {
+        Event event = nextIgnoringPresence();
+        if (!type.isInstance(event)) {
+            throw new AssertionError("expected " + type.getSimpleName() + ", got " + event);
+        }
+        return type.cast(event);
+    }
+
+    /** The next event, skipping presence, must be an error with {@code code}. */
+    public Event.Error expectError(ErrorCode code) {
+        Event.Error error = nextIgnoringPresence(Event.Error.class);
+        assertEquals(code, error.code(), "error code of " + error);
+        return error;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
