@@ -35,8 +35,8 @@ final class LocalRoom implements StreamListener {
     private final LinkedHashSet<String> members = new LinkedHashSet<>();
     /** This node's members' subscriptions, by user. */
     private final Map<String, RoomMember> local = new HashMap<>();
-    private final List<String> pendingJoined = new ArrayList<>();
-    private final List<String> pendingLeft = new ArrayList<>();
+    /** Membership changes not yet told, in order; a member that went live meanwhile is owed only the later ones. */
+    private final List<Change> pending = new ArrayList<>();
     private boolean presenceScheduled;
     private int countTold = -1;
 
@@ -73,7 +73,7 @@ final class LocalRoom implements StreamListener {
     public void posted(String epoch, Stored message) {
         List<Peer> written = new ArrayList<>();
         synchronized (this) {
-            if (pendingJoined.contains(message.from())) {
+            if (pending.contains(new Change(message.from(), true))) {
                 tellPresence(written); // a member's join reaches everyone before its first message
             }
             String v1 = null;
@@ -102,10 +102,10 @@ final class LocalRoom implements StreamListener {
             members.remove(user); // one who comes back goes to the end
             members.add(user);
             tellV1(new ServerEvent.Login(user, content, List.copyOf(members)), written);
-            if (pendingLeft.contains(user)) {
+            if (pending.contains(new Change(user, false))) {
                 tellPresence(written); // keep "left" and "joined" of one user in their order
             }
-            pendingJoined.add(user);
+            pending.add(new Change(user, true));
             schedulePresence();
         }
         flush(written);
@@ -120,10 +120,10 @@ final class LocalRoom implements StreamListener {
             }
             local.remove(user);
             tellV1(new ServerEvent.Logout(user, content, List.copyOf(members)), written);
-            if (pendingJoined.contains(user)) {
+            if (pending.contains(new Change(user, true))) {
                 tellPresence(written);
             }
-            pendingLeft.add(user);
+            pending.add(new Change(user, false));
             schedulePresence();
         }
         flush(written);
@@ -161,6 +161,7 @@ final class LocalRoom implements StreamListener {
                 expected = message.seq() + 1;
             }
             member.pending = null;
+            member.presenceSeen = pending.size(); // its member list already holds those changes
         }
         member.peer.flush();
     }
@@ -209,26 +210,40 @@ final class LocalRoom implements StreamListener {
 
     /**
      * Tells live v2 members what changed since the last time: names in rooms within the presence limit,
-     * else only the count, and that only when it changed.
+     * else only the count, and that only when it changed. Each member hears the changes after the ones
+     * its own {@code joined} reply already reflected; nearly always that is all of them, encoded once.
      */
     private void tellPresence(List<Peer> written) {
-        Event event;
-        if (members.size() > settings.fullPresence()) {
-            event = members.size() != countTold ? new Event.PresenceCount(name, members.size()) : null;
-        } else {
-            event = pendingJoined.isEmpty() && pendingLeft.isEmpty() ? null
-                    : new Event.Presence(name, pendingJoined, pendingLeft);
+        boolean counting = members.size() > settings.fullPresence();
+        boolean countChanged = members.size() != countTold;
+        Map<Integer, String> frames = new HashMap<>();
+        int before = written.size();
+        for (RoomMember member : local.values()) {
+            if (member.protocol != Protocol.V2 || member.isRecovering()) {
+                continue;
+            }
+            int from = Math.min(member.presenceSeen, pending.size());
+            member.presenceSeen = 0;
+            if (counting ? !countChanged : from == pending.size()) {
+                continue;
+            }
+            String frame = frames.computeIfAbsent(from, start -> V2Json.write(counting
+                    ? new Event.PresenceCount(name, members.size()) : presence(pending.subList(start, pending.size()))));
+            queue(member, frame, written);
         }
-        pendingJoined.clear();
-        pendingLeft.clear();
+        frames.values().forEach(frame -> ChatLog.delivered(frame, written.size() - before));
+        pending.clear();
         countTold = members.size();
-        if (event != null) {
-            String frame = V2Json.write(event);
-            int before = written.size();
-            local.values().stream().filter(m -> m.protocol == Protocol.V2 && !m.isRecovering())
-                    .forEach(member -> queue(member, frame, written));
-            ChatLog.delivered(frame, written.size() - before);
-        }
+    }
+
+    private Event.Presence presence(List<Change> changes) {
+        List<String> joined = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        changes.forEach(change -> (change.joined() ? joined : left).add(change.user()));
+        return new Event.Presence(name, joined, left);
+    }
+
+    private record Change(String user, boolean joined) {
     }
 
     private void tellV1(ServerEvent event, List<Peer> written) {

@@ -16,6 +16,8 @@ final class RoomMember {
     final Peer peer;
     /** Messages held back while a recovery is under way; null once live. */
     List<Stored> pending;
+    /** How many of the room's untold presence changes this member's member list already reflects. */
+    int presenceSeen;
 
     RoomMember(String user, Protocol protocol, Peer peer) {
         this.user = user;

@@ -108,6 +108,21 @@ public final class V2User implements AutoCloseable {
         return type.cast(event);
     }
 
+    /**
+     * After a send to a room this user is in: its ack and its own copy of the message, in whichever order
+     * they come (the protocol does not fix it). Returns the ack; the copy must carry the same seq and cid.
+     */
+    public Event.Ack acked() {
+        Event first = nextIgnoringPresence();
+        Event second = nextIgnoringPresence();
+        Event.Ack ack = (Event.Ack) (first instanceof Event.Ack ? first : second);
+        Event other = first == ack ? second : first;
+        if (!(other instanceof Event.Message echo) || echo.seq() != ack.seq() || !echo.cid().equals(Optional.of(ack.cid()))) {
+            throw new AssertionError("expected an ack and its message, got " + first + " and " + second);
+        }
+        return ack;
+    }
+
     /** The next event, skipping presence, must be an error with {@code code}. */
     public Event.Error expectError(ErrorCode code) {
         Event.Error error = nextIgnoringPresence(Event.Error.class);
