@@ -27,6 +27,12 @@ public class ConnectionRegistry {
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
     private static final String CONNECTION = Connection.class.getName();
 
+    /**
+     * Resolved with this class: on Payara, a class first loaded while the application shuts down is not
+     * found any more (reproduced: no client heard 1001), and shutdown is when this one is needed.
+     */
+    private static final Disconnect SHUTDOWN = Disconnect.SHUTDOWN;
+
     private final Map<ParleyEndpoint, Set<Connection>> open = new EnumMap<>(ParleyEndpoint.class);
     /** Open connections per remote address. */
     private final Map<String, Integer> fromAddress = new ConcurrentHashMap<>();
@@ -99,7 +105,19 @@ public class ConnectionRegistry {
      */
     @PreDestroy
     void goingAway() {
-        open.values().forEach(connections -> connections.forEach(c -> c.closeNow(Disconnect.SHUTDOWN)));
+        open.values().forEach(connections -> connections.forEach(this::closeForShutdown));
+    }
+
+    /**
+     * One connection's close must not keep the others from theirs: a container may run the endpoint's
+     * onClose inside the close, and at shutdown that may fail as the application's classes go away.
+     */
+    private void closeForShutdown(Connection connection) {
+        try {
+            connection.closeNow(SHUTDOWN);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.fine(() -> "session " + connection.id() + " failed while closing for shutdown: " + e);
+        }
     }
 
     /** Every open connection, all endpoints together. */
