@@ -73,7 +73,7 @@ final class LocalRoom implements StreamListener {
     public void posted(String epoch, Stored message) {
         List<Peer> written = new ArrayList<>();
         synchronized (this) {
-            if (pendingJoined.contains(message.from())) {
+            if (toldByName() && pendingJoined.contains(message.from())) {
                 tellPresence(written); // a member's join reaches everyone before its first message
             }
             String v1 = null;
@@ -102,7 +102,7 @@ final class LocalRoom implements StreamListener {
             members.remove(user); // one who comes back goes to the end
             members.add(user);
             tellV1(new ServerEvent.Login(user, content, List.copyOf(members)), written);
-            if (pendingLeft.contains(user)) {
+            if (toldByName() && pendingLeft.contains(user)) {
                 tellPresence(written); // keep "left" and "joined" of one user in their order
             }
             pendingJoined.add(user);
@@ -120,7 +120,7 @@ final class LocalRoom implements StreamListener {
             }
             local.remove(user);
             tellV1(new ServerEvent.Logout(user, content, List.copyOf(members)), written);
-            if (pendingJoined.contains(user)) {
+            if (toldByName() && pendingJoined.contains(user)) {
                 tellPresence(written);
             }
             pendingLeft.add(user);
@@ -205,6 +205,14 @@ final class LocalRoom implements StreamListener {
             tellPresence(written);
         }
         flush(written);
+    }
+
+    /**
+     * Whether presence names who joined and left, so that a change must be told ahead of the interval to
+     * stay in order with the member's messages; a count has no such order, and waits for the interval.
+     */
+    private boolean toldByName() {
+        return members.size() <= settings.fullPresence();
     }
 
     /**

@@ -26,6 +26,7 @@ import dev.parley.chat.protocol.v2.Event.Left;
 import dev.parley.chat.protocol.v2.Event.Members;
 import dev.parley.chat.protocol.v2.Event.Message;
 import dev.parley.chat.protocol.v2.Event.Presence;
+import dev.parley.chat.protocol.v2.Event.PresenceCount;
 import dev.parley.chat.protocol.v2.Event.Resume;
 import dev.parley.chat.protocol.v2.Event.Welcome;
 import java.time.Duration;
@@ -563,6 +564,43 @@ class ChatV2Test {
         assertEquals(List.of(new Presence("tea", List.of(), List.of("bob"))), alice.all());
         kit.presenceInterval();
         assertEquals(List.of(new Presence("tea", List.of("bob"), List.of())), alice.all());
+    }
+
+    @Test
+    void aRoomOverTheFullLimitIsToldOnlyItsCountAtMostOncePerInterval() {
+        kit = new ChatTestKit(ChatTestKit.settings().fullPresence(2));
+        V2Client amy = kit.v2();
+        amy.hello("amy");
+        V2Client ben = kit.v2();
+        ben.hello("ben");
+        String epoch = settledIn("tea", amy, ben);
+        V2Client cat = kit.v2();
+        cat.hello("cat");
+        V2Client dan = kit.v2();
+        dan.hello("dan");
+        V2Client eve = kit.v2();
+        eve.hello("eve");
+
+        Joined catJoined = cat.join("tea");
+        assertEquals(new Joined("tea", new Resume(epoch, 0, false, 0), Optional.empty(), 3, Optional.empty()),
+                catJoined);
+        amy.hearsNothing();
+        kit.presenceInterval();
+        assertEquals(List.of(new PresenceCount("tea", 3)), amy.all());
+
+        // names are not told, so there is nothing to put before dan's message: the count waits its turn
+        dan.join("tea");
+        dan.says("{'type':'send','room':'tea','text':'hi','cid':'d1'}");
+        assertEquals(List.of(message("tea", 1, epoch, "dan", "hi", "d1")), amy.all());
+        kit.presenceInterval();
+        assertEquals(List.of(new PresenceCount("tea", 4)), amy.all());
+
+        // in and out within one interval: the count is what it was, so nothing is told
+        eve.join("tea");
+        eve.says("{'type':'leave','room':'tea'}");
+        amy.hearsNothing();
+        kit.presenceInterval();
+        amy.hearsNothing();
     }
 
     // ---- refs
