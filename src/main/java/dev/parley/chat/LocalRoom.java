@@ -73,7 +73,7 @@ final class LocalRoom implements StreamListener {
     public void posted(String epoch, Stored message) {
         List<Peer> written = new ArrayList<>();
         synchronized (this) {
-            if (pending.contains(new Change(message.from(), true))) {
+            if (toldByName() && pending.contains(new Change(message.from(), true))) {
                 tellPresence(written); // a member's join reaches everyone before its first message
             }
             String v1 = null;
@@ -102,7 +102,7 @@ final class LocalRoom implements StreamListener {
             members.remove(user); // one who comes back goes to the end
             members.add(user);
             tellV1(new ServerEvent.Login(user, content, List.copyOf(members)), written);
-            if (pending.contains(new Change(user, false))) {
+            if (toldByName() && pending.contains(new Change(user, false))) {
                 tellPresence(written); // keep "left" and "joined" of one user in their order
             }
             pending.add(new Change(user, true));
@@ -120,7 +120,7 @@ final class LocalRoom implements StreamListener {
             }
             local.remove(user);
             tellV1(new ServerEvent.Logout(user, content, List.copyOf(members)), written);
-            if (pending.contains(new Change(user, true))) {
+            if (toldByName() && pending.contains(new Change(user, true))) {
                 tellPresence(written);
             }
             pending.add(new Change(user, false));
@@ -206,6 +206,14 @@ final class LocalRoom implements StreamListener {
             tellPresence(written);
         }
         flush(written);
+    }
+
+    /**
+     * Whether presence names who joined and left, so that a change must be told ahead of the interval to
+     * stay in order with the member's messages; a count has no such order, and waits for the interval.
+     */
+    private boolean toldByName() {
+        return members.size() <= settings.fullPresence();
     }
 
     /**
