@@ -51,6 +51,16 @@ public final class RawWebSocket implements AutoCloseable {
      */
     public static RawWebSocket open(URI ws, String origin, int receiveBuffer, InetAddress localAddress)
             throws IOException {
+        return open(ws, origin, receiveBuffer, localAddress, null);
+    }
+
+    /** A connection that asks for the chat's {@code parley.v2} subprotocol. */
+    static RawWebSocket openV2(URI ws) throws IOException {
+        return open(ws, null, 0, null, V2User.SUBPROTOCOL);
+    }
+
+    private static RawWebSocket open(URI ws, String origin, int receiveBuffer, InetAddress localAddress,
+            String subprotocol) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -67,7 +77,8 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
-                + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+                + (origin == null ? "" : "Origin: " + origin + "\r\n")
+                + (subprotocol == null ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n") + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         DataInputStream in = new DataInputStream(socket.getInputStream());
         String statusLine = readLine(in);
@@ -204,6 +215,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        socket.close();
+    }
+
+    /** Cuts the TCP connection as a dying network does: no close frame, and a reset rather than a FIN. */
+    void cut() throws IOException {
+        socket.setSoLinger(true, 0);
         socket.close();
     }
 
