@@ -9,12 +9,14 @@ import dev.parley.chat.protocol.v2.Event;
 import dev.parley.chat.protocol.v2.V2Json;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -33,8 +35,10 @@ final class LocalRoom implements StreamListener {
 
     /** Every member, in order of joining. */
     private final LinkedHashSet<String> members = new LinkedHashSet<>();
-    /** This node's members' subscriptions, by user. */
-    private final Map<String, RoomMember> local = new HashMap<>();
+    /** This node's members' subscriptions, by user; linked, as fan-out walks it for every event. */
+    private final Map<String, RoomMember> local = new LinkedHashMap<>();
+    /** How many of them speak v1: v1's login and logout carry the whole user list, built only if someone hears it. */
+    private int v1Members;
     /** Membership changes not yet told, in order; a member that went live meanwhile is owed only the later ones. */
     private final List<Change> pending = new ArrayList<>();
     private boolean presenceScheduled;
@@ -51,7 +55,14 @@ final class LocalRoom implements StreamListener {
         if (member.protocol == Protocol.V2) {
             member.startRecovering();
         }
-        local.put(member.user, member);
+        count(local.put(member.user, member), -1);
+        count(member, 1);
+    }
+
+    private void count(RoomMember member, int change) {
+        if (member != null && member.protocol == Protocol.V1) {
+            v1Members += change;
+        }
     }
 
     /** Holds back messages for a member that repairs a gap by joining again. */
@@ -71,8 +82,9 @@ final class LocalRoom implements StreamListener {
 
     @Override
     public void posted(String epoch, Stored message) {
-        List<Peer> written = new ArrayList<>();
+        List<Peer> written;
         synchronized (this) {
+            written = new ArrayList<>(local.size());
             if (toldByName() && pending.contains(new Change(message.from(), true))) {
                 tellPresence(written); // a member's join reaches everyone before its first message
             }
@@ -101,7 +113,7 @@ final class LocalRoom implements StreamListener {
         synchronized (this) {
             members.remove(user); // one who comes back goes to the end
             members.add(user);
-            tellV1(new ServerEvent.Login(user, content, List.copyOf(members)), written);
+            tellV1(() -> new ServerEvent.Login(user, content, List.copyOf(members)), written);
             if (toldByName() && pending.contains(new Change(user, false))) {
                 tellPresence(written); // keep "left" and "joined" of one user in their order
             }
@@ -118,8 +130,8 @@ final class LocalRoom implements StreamListener {
             if (!members.remove(user)) {
                 return;
             }
-            local.remove(user);
-            tellV1(new ServerEvent.Logout(user, content, List.copyOf(members)), written);
+            count(local.remove(user), -1);
+            tellV1(() -> new ServerEvent.Logout(user, content, List.copyOf(members)), written);
             if (toldByName() && pending.contains(new Change(user, true))) {
                 tellPresence(written);
             }
@@ -254,18 +266,18 @@ final class LocalRoom implements StreamListener {
     private record Change(String user, boolean joined) {
     }
 
-    private void tellV1(ServerEvent event, List<Peer> written) {
-        String frame = null;
+    private void tellV1(Supplier<ServerEvent> event, List<Peer> written) {
+        if (v1Members == 0) {
+            return;
+        }
+        String frame = ChatJson.write(event.get());
         int before = written.size();
         for (RoomMember member : local.values()) {
             if (member.protocol == Protocol.V1) {
-                frame = frame != null ? frame : ChatJson.write(event);
                 queue(member, frame, written);
             }
         }
-        if (frame != null) {
-            ChatLog.delivered(frame, written.size() - before);
-        }
+        ChatLog.delivered(frame, written.size() - before);
     }
 
     private static void queue(RoomMember member, String frame, List<Peer> written) {
