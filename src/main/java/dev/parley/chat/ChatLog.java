@@ -17,4 +17,11 @@ final class ChatLog {
     static void replied(String frame, Object to) {
         EVENTS.info(() -> "chat event to " + to + ": " + frame);
     }
+
+    /** A (re)joining member's replay: each of its messages was logged once already, when it was delivered. */
+    static void replayed(String room, int messages, Object to) {
+        if (messages > 0) {
+            EVENTS.info(() -> "chat events to " + to + ": " + messages + " messages of room " + room + " replayed");
+        }
+    }
 }

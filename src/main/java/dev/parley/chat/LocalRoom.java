@@ -156,10 +156,13 @@ final class LocalRoom implements StreamListener {
                     ? Optional.of(List.copyOf(members)) : Optional.empty();
             Event.Resume position = new Event.Resume(recovery.epoch(), recovery.seq(), recovery.recovered(),
                     recovery.messages().size());
-            member.peer.enqueue(V2Json.write(new Event.Joined(name, position, names, members.size(), ref)));
+            String joined = V2Json.write(new Event.Joined(name, position, names, members.size(), ref));
+            member.peer.enqueue(joined);
+            ChatLog.replied(joined, member.peer);
             for (Stored message : recovery.messages()) {
                 member.peer.enqueue(Render.v2(Optional.of(name), recovery.epoch(), message));
             }
+            int handedOver = 0;
             long expected = recovery.seq() + 1;
             for (Stored message : member.pending) {
                 if (message.seq() < expected) {
@@ -171,7 +174,9 @@ final class LocalRoom implements StreamListener {
                 }
                 member.peer.enqueue(Render.v2(Optional.of(name), recovery.epoch(), message));
                 expected = message.seq() + 1;
+                handedOver++;
             }
+            ChatLog.replayed(name, recovery.messages().size() + handedOver, member.peer);
             member.pending = null;
             member.presenceSeen = pending.size(); // its member list already holds those changes
         }
