@@ -1,0 +1,243 @@
+package dev.parley.chat.bus.redis;
+
+import dev.parley.chat.bus.Appended;
+import dev.parley.chat.bus.ChatBus;
+import dev.parley.chat.bus.Draft;
+import dev.parley.chat.bus.HistoryLimits;
+import dev.parley.chat.bus.Recovery;
+import dev.parley.chat.bus.Slice;
+import dev.parley.chat.bus.Stored;
+import dev.parley.chat.bus.Stream;
+import dev.parley.chat.bus.StreamListener;
+import dev.parley.chat.protocol.v2.Position;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The bus of a cluster: streams live in Redis, so every node sees one numbering and one history, and a
+ * client resumes on any node. Each change is one atomic script that also publishes it (sharded pub/sub),
+ * so every event is numbered and told once cluster-wide; a node subscribes only to the streams its own
+ * members hear, and fills any gap in a channel from the log ({@link StreamDelivery}). Every call is
+ * asynchronous, bounded by the command timeout.
+ */
+public final class RedisBus implements ChatBus, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisBus.class.getName());
+
+    private static final Script APPEND = Script.of("append", ScriptOutputType.MULTI);
+    private static final Script MEMBERSHIP = Script.of("membership", ScriptOutputType.INTEGER);
+    private static final Script RECOVER = Script.of("recover", ScriptOutputType.MULTI);
+    private static final Script BEFORE = Script.of("before", ScriptOutputType.MULTI);
+
+    private final HistoryLimits limits;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisAsyncCommands<String, String> redis;
+    private final StatefulRedisPubSubConnection<String, String> pubsub;
+    /** This node's deliveries, by channel. */
+    private final ConcurrentHashMap<String, StreamDelivery> deliveries = new ConcurrentHashMap<>();
+    /** This node's subscriptions, done once Redis confirmed them: a stream's calls wait for its own. */
+    private final ConcurrentHashMap<Stream, CompletionStage<Void>> subscriptions = new ConcurrentHashMap<>();
+
+    private RedisBus(HistoryLimits limits, RedisClient client) {
+        this.limits = limits;
+        this.client = client;
+        this.connection = client.connect(StringCodec.UTF8);
+        this.redis = connection.async();
+        this.pubsub = client.connectPubSub(StringCodec.UTF8);
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void smessage(String channel, String message) {
+                heard(channel, message);
+            }
+
+            /** Also called when Lettuce subscribes again after a reconnect: what was published meanwhile is in the log. */
+            @Override
+            public void ssubscribed(String channel, long count) {
+                StreamDelivery delivery = deliveries.get(channel);
+                if (delivery != null) {
+                    delivery.catchUp();
+                }
+            }
+        });
+    }
+
+    /** Connects to {@code uri} (for example {@code redis://127.0.0.1:6379}); Redis calls fail after {@code timeout}. */
+    public static RedisBus connect(String uri, Duration timeout, HistoryLimits limits) {
+        RedisClient client = RedisClient.create(RedisURI.create(uri));
+        client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+        return new RedisBus(limits, client);
+    }
+
+    @Override
+    public CompletionStage<Appended> append(Stream stream, Draft draft) {
+        RedisKeys keys = RedisKeys.of(stream);
+        String cidKey = draft.cid().map(cid -> keys.cid(draft.from(), cid)).orElse(keys.meta());
+        return APPEND.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members(), cidKey},
+                newEpoch(), Integer.toString(limits.size()), Long.toString(limits.ttl().toMillis()),
+                Long.toString(limits.dedupe().toMillis()), keys.channel(), draft.from(), draft.text(),
+                draft.to().orElse(""), draft.cid().orElse(""))
+                .thenApply(reply -> new Appended((String) reply.get(0), (Long) reply.get(1), (Long) reply.get(2) == 1));
+    }
+
+    /**
+     * Two steps, each stored once by its own cid: one script per inbox keeps each in its own slot. Should
+     * the node die between them, the client's retry stores the receiver's copy as a duplicate and the
+     * sender's anew.
+     */
+    @Override
+    public CompletionStage<Appended> appendPrivate(Draft draft) {
+        Stream to = Stream.inbox(draft.to().orElseThrow());
+        Stream from = Stream.inbox(draft.from());
+        CompletionStage<Appended> received = append(to, draft);
+        return to.equals(from) ? received : received.thenCompose(done -> append(from, draft));
+    }
+
+    @Override
+    public CompletionStage<Void> announceJoin(Stream room, String user, String content) {
+        return membership(room, "j", user, content);
+    }
+
+    @Override
+    public CompletionStage<Void> announceLeave(Stream room, String user, String content) {
+        return membership(room, "l", user, content);
+    }
+
+    private CompletionStage<Void> membership(Stream room, String kind, String user, String content) {
+        RedisKeys keys = RedisKeys.of(room);
+        return subscribed(room).thenCompose(ready -> MEMBERSHIP.<Long>run(redis,
+                new String[] {keys.meta(), keys.members()}, kind, user, content, keys.channel(),
+                Long.toString(limits.ttl().toMillis()))).thenApply(changed -> null);
+    }
+
+    @Override
+    public CompletionStage<Recovery> recover(Stream stream, Optional<Position> since, int latest) {
+        RedisKeys keys = RedisKeys.of(stream);
+        return subscribed(stream).thenCompose(ready -> RECOVER.<List<Object>>run(redis,
+                new String[] {keys.meta(), keys.log(), keys.members()}, newEpoch(),
+                since.map(Position::epoch).orElse(""), Long.toString(since.map(Position::seq).orElse(0L)),
+                Integer.toString(latest), Long.toString(limits.ttl().toMillis()))).thenApply(reply -> {
+                    boolean recovered = (Long) reply.get(2) == 1;
+                    List<Stored> messages = entries(reply.get(3));
+                    if (!recovered) {
+                        Collections.reverse(messages); // read newest first
+                    }
+                    return new Recovery((String) reply.get(0), (Long) reply.get(1), recovered, messages);
+                });
+    }
+
+    @Override
+    public CompletionStage<Slice> before(Stream stream, long before, int limit, long maxWeight) {
+        RedisKeys keys = RedisKeys.of(stream);
+        return BEFORE.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members()}, newEpoch(),
+                Long.toString(before), Integer.toString(limit + 1), Long.toString(limits.ttl().toMillis()))
+                .thenApply(reply -> {
+                    List<Stored> newestFirst = entries(reply.get(1));
+                    List<Stored> page = new ArrayList<>();
+                    long weight = 0;
+                    for (Stored message : newestFirst) {
+                        if (page.size() == limit || weight + message.weight() > maxWeight && !page.isEmpty()) {
+                            break;
+                        }
+                        page.add(message);
+                        weight += message.weight();
+                    }
+                    boolean more = page.size() < newestFirst.size();
+                    Collections.reverse(page);
+                    return new Slice((String) reply.get(0), page, more);
+                });
+    }
+
+    @Override
+    public void subscribe(Stream stream, StreamListener listener) {
+        RedisKeys keys = RedisKeys.of(stream);
+        deliveries.put(keys.channel(), new StreamDelivery(listener, (epoch, after) -> readAfter(stream, epoch, after)));
+        subscriptions.put(stream, pubsub.async().ssubscribe(keys.channel()).toCompletableFuture());
+    }
+
+    @Override
+    public void unsubscribe(Stream stream) {
+        RedisKeys keys = RedisKeys.of(stream);
+        if (deliveries.remove(keys.channel()) != null) {
+            subscriptions.remove(stream);
+            watch(pubsub.async().sunsubscribe(keys.channel()), "unsubscribe from " + keys.channel());
+        }
+    }
+
+    @Override
+    public void drop(Stream stream) {
+        RedisKeys keys = RedisKeys.of(stream);
+        // one connection runs its commands in order: whatever this node asks of the stream next sees it gone
+        watch(redis.del(keys.meta(), keys.log()), "drop " + keys.tag());
+    }
+
+    @Override
+    public void close() {
+        pubsub.close();
+        connection.close();
+        client.shutdown();
+    }
+
+    private CompletionStage<Void> subscribed(Stream stream) {
+        return subscriptions.getOrDefault(stream, CompletableFuture.completedFuture(null));
+    }
+
+    private void heard(String channel, String message) {
+        StreamDelivery delivery = deliveries.get(channel);
+        if (delivery == null) {
+            return; // unsubscribed meanwhile
+        }
+        try {
+            delivery.on(ChannelEvents.read(message));
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "unreadable event on " + channel + ": " + message, e);
+        }
+    }
+
+    /** The log's messages after {@code seq} of {@code epoch}: a node's catch-up after a gap in its channel. */
+    private CompletionStage<StreamDelivery.Range> readAfter(Stream stream, String epoch, long seq) {
+        RedisKeys keys = RedisKeys.of(stream);
+        return RECOVER.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members()}, newEpoch(),
+                epoch, Long.toString(seq), "0", Long.toString(limits.ttl().toMillis()))
+                .thenApply(reply -> new StreamDelivery.Range((Long) reply.get(2) == 1 ? entries(reply.get(3)) : List.of()));
+    }
+
+    private static List<Stored> entries(Object reply) {
+        List<Stored> messages = new ArrayList<>();
+        for (Object entry : (List<?>) reply) {
+            messages.add(ChannelEvents.stored((List<?>) entry));
+        }
+        return messages;
+    }
+
+    private static String newEpoch() {
+        return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    }
+
+    private static void watch(CompletionStage<?> call, String what) {
+        call.whenComplete((done, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "Redis could not " + what, failure);
+            }
+        });
+    }
+}

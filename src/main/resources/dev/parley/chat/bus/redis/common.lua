@@ -1,0 +1,44 @@
+-- Shared by the scripts, which are loaded with this prepended.
+
+-- The time on the Redis server, in epoch milliseconds: one clock for every node.
+local function now_millis()
+  local now = redis.call('TIME')
+  return tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+end
+
+local function entry_time(entry)
+  local f = entry[2]
+  for i = 1, #f, 2 do if f[i] == 't' then return tonumber(f[i + 1]) end end
+  return 0
+end
+
+-- Drops the log's entries older than cutoff; entries are in time order, so from the oldest on.
+local function trim(log, cutoff)
+  while true do
+    local oldest = redis.call('XRANGE', log, '-', '+', 'COUNT', 64)
+    if #oldest == 0 then return end
+    local keep = nil
+    for _, entry in ipairs(oldest) do
+      if entry_time(entry) >= cutoff then keep = entry[1]; break end
+    end
+    if keep then
+      if keep ~= oldest[1][1] then redis.call('XTRIM', log, 'MINID', keep) end
+      return
+    end
+    local last = oldest[#oldest][1]
+    local seq = tonumber(string.match(last, '^(%d+)-'))
+    redis.call('XTRIM', log, 'MINID', string.format('%d', seq + 1) .. '-1')
+  end
+end
+
+-- The stream's epoch, made now if it has none; a stream nobody is in is forgotten once idle for ttl.
+local function epoch_of(meta, members, new_epoch, ttl)
+  if redis.call('HSETNX', meta, 'epoch', new_epoch) == 1 and redis.call('EXISTS', members) == 0 then
+    redis.call('PEXPIRE', meta, ttl)
+  end
+  return redis.call('HGET', meta, 'epoch')
+end
+
+local function seq_of(meta)
+  return tonumber(redis.call('HGET', meta, 'seq') or '0')
+end

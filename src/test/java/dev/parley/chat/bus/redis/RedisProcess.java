@@ -1,0 +1,129 @@
+package dev.parley.chat.bus.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Redis of the test's own (Debian's redis-server), on a free loopback port, without persistence,
+ * stopped by its PID.
+ */
+final class RedisProcess implements AutoCloseable {
+
+    final int port;
+    private final Process process;
+
+    private RedisProcess(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    static RedisProcess start() throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path dir = Files.createDirectories(Path.of("target", "redis-" + port));
+        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        RedisProcess redis = new RedisProcess(port, process);
+        redis.awaitPong(Duration.ofSeconds(10));
+        return redis;
+    }
+
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Sends one command and returns its answer: a String or Long, or a List of them. */
+    Object command(String... args) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
+            for (String arg : args) {
+                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg)
+                        .append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return reply(socket.getInputStream());
+        }
+    }
+
+    /** How many subscribers (one per node) the sharded channel has. */
+    long shardSubscribers(String channel) throws IOException {
+        List<?> reply = (List<?>) command("PUBSUB", "SHARDNUMSUB", channel);
+        return (Long) reply.get(1);
+    }
+
+    private static Object reply(InputStream in) throws IOException {
+        String line = line(in);
+        switch (line.charAt(0)) {
+            case ':':
+                return Long.parseLong(line.substring(1));
+            case '$':
+                return Long.parseLong(line.substring(1)) < 0 ? null : line(in);
+            case '*':
+                List<Object> items = new ArrayList<>();
+                for (long i = Long.parseLong(line.substring(1)); i > 0; i--) {
+                    items.add(reply(in));
+                }
+                return items;
+            case '-':
+                throw new IOException("Redis refused: " + line);
+            default:
+                return line.substring(1);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c == -1) {
+                throw new IOException("Redis closed the connection");
+            }
+            line.append((char) c);
+        }
+        return line.toString().trim();
+    }
+
+    private void awaitPong(Duration within) throws InterruptedException, IOException {
+        Instant deadline = Instant.now().plus(within);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited with " + process.exitValue() + "; see its log in target");
+            }
+            try {
+                if ("PONG".equals(command("PING"))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("redis-server on port " + port + " did not answer PING within " + within);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy(); // SIGTERM to its PID
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+}
