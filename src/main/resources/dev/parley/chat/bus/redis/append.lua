@@ -12,7 +12,7 @@ if ARGV[9] ~= '' then
   end
 end
 local ttl = tonumber(ARGV[3])
-local epoch = epoch_of(meta, members, ARGV[1], ttl)
+local epoch = epoch_of(meta, log, members, ARGV[1], ttl)
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
 local millis = now_millis()
 local fields = {'t', string.format('%d', millis), 'f', ARGV[6], 'x', ARGV[7]}

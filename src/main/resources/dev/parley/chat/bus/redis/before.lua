@@ -4,7 +4,7 @@
 -- Returns {epoch, entries newest first}.
 local meta, log, members = KEYS[1], KEYS[2], KEYS[3]
 local ttl = tonumber(ARGV[4])
-local epoch = epoch_of(meta, members, ARGV[1], ttl)
+local epoch = epoch_of(meta, log, members, ARGV[1], ttl)
 trim(log, now_millis() - ttl)
 local before = math.min(tonumber(ARGV[2]), seq_of(meta) + 1)
 if before <= 1 then return {epoch, {}} end

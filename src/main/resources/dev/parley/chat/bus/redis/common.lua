@@ -31,10 +31,13 @@ local function trim(log, cutoff)
   end
 end
 
--- The stream's epoch, made now if it has none; a stream nobody is in is forgotten once idle for ttl.
-local function epoch_of(meta, members, new_epoch, ttl)
-  if redis.call('HSETNX', meta, 'epoch', new_epoch) == 1 and redis.call('EXISTS', members) == 0 then
-    redis.call('PEXPIRE', meta, ttl)
+-- The stream's epoch, made now if it has none; a stream nobody is in is forgotten once idle for ttl. A
+-- new epoch numbers from 1 again, so a log left of an earlier one (its meta evicted, say) goes with it.
+local function epoch_of(meta, log, members, new_epoch, ttl)
+  if redis.call('HSETNX', meta, 'epoch', new_epoch) == 1 then
+    redis.call('HDEL', meta, 'seq')
+    redis.call('DEL', log)
+    if redis.call('EXISTS', members) == 0 then redis.call('PEXPIRE', meta, ttl) end
   end
   return redis.call('HGET', meta, 'epoch')
 end

@@ -5,7 +5,7 @@
 -- Returns {epoch, seq, recovered (0|1), entries}.
 local meta, log, members = KEYS[1], KEYS[2], KEYS[3]
 local ttl = tonumber(ARGV[5])
-local epoch = epoch_of(meta, members, ARGV[1], ttl)
+local epoch = epoch_of(meta, log, members, ARGV[1], ttl)
 local last = seq_of(meta)
 trim(log, now_millis() - ttl)
 local since = tonumber(ARGV[3])
