@@ -7,6 +7,7 @@ import dev.parley.connection.OutboxWriter;
 import dev.parley.connection.ParleyEndpoint;
 import dev.parley.connection.RateLimits;
 import dev.parley.security.OriginPolicy;
+import dev.parley.security.TrustedProxies;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -144,14 +145,15 @@ public class ParleyConfig {
     // what every handshake or connection needs, derived from the settings above once
     private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint = new EnumMap<>(ParleyEndpoint.class);
     private OriginPolicy originPolicy;
+    private TrustedProxies trustedProxies;
     private OutboxWriter outboxWriterChoice;
     private OutboxLimits outboxLimits;
     private RateLimits rateLimits;
     private ChatSettings chatSettings;
 
     /**
-     * {@code parley.allowed-origins} is looked up rather than injected: Payara cannot inject an optional
-     * list. A bad {@code parley.outbox.writer} fails here, at the first use of the settings.
+     * {@code parley.allowed-origins} and {@code parley.trusted-proxies} are looked up rather than injected:
+     * Payara cannot inject an optional list. A bad trusted proxy fails here too. A bad {@code parley.outbox.writer} fails here, at the first use of the settings.
      */
     @PostConstruct
     void derive() {
@@ -161,6 +163,8 @@ public class ParleyConfig {
                             .orElse(maxMessageBytes)));
         }
         originPolicy = new OriginPolicy(config.getOptionalValues("parley.allowed-origins", String.class)
+                .orElse(List.of()));
+        trustedProxies = new TrustedProxies(config.getOptionalValues("parley.trusted-proxies", String.class)
                 .orElse(List.of()));
         outboxWriterChoice = OutboxWriter.valueOf(outboxWriter.strip().toUpperCase(Locale.ROOT));
         outboxLimits = new OutboxLimits(outboxMaxFrames, outboxMaxBytes, Duration.ofMillis(outboxStallMillis));
@@ -189,6 +193,14 @@ public class ParleyConfig {
      */
     public OriginPolicy originPolicy() {
         return originPolicy;
+    }
+
+    /**
+     * {@code parley.trusted-proxies}: load balancers (addresses or CIDR blocks, comma-separated) whose
+     * {@code X-Forwarded-For} or {@code Forwarded} names the client; empty, the default, trusts none.
+     */
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
     }
 
     /** How often an idle connection is pinged: well under the 60 s idle cut-off of common proxies. */

@@ -10,12 +10,14 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.logging.Logger;
 
 /**
  * Answers a WebSocket handshake that Parley refuses before the container upgrades it: 403 for a
  * foreign {@code Origin}, 503 when the server or the client's address is at its connection limit.
- * Handshakes it lets through carry the client's address to the session ({@link ClientAddress}).
+ * Handshakes it lets through carry the client's address to the session ({@link ClientAddress}): the peer's,
+ * or behind a trusted proxy the one it forwarded for ({@link TrustedProxies}).
  */
 @WebFilter(urlPatterns = {"/echo", "/receipt", "/greet", "/chat"}, asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -43,7 +45,8 @@ public class HandshakeFilter extends HttpFilter {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "origin not allowed");
             return;
         }
-        String address = request.getRemoteAddr();
+        String address = config.trustedProxies().clientOf(request.getRemoteAddr(),
+                Collections.list(request.getHeaders("X-Forwarded-For")), Collections.list(request.getHeaders("Forwarded")));
         if (registry.openConnectionCount() >= config.maxConnections()) {
             LOG.warning(() -> "refused a handshake from " + address + ": at the limit of "
                     + config.maxConnections() + " connections");
