@@ -19,10 +19,12 @@ final class Meter {
     private final long startNanos;
     private final long startCpuNanos;
     private final long startOthersNanos;
+    private final long startGeneratorNanos;
 
     private Meter(ServerProcess server) {
         this.server = server;
         this.startOthersNanos = othersCpuNanos(server);
+        this.startGeneratorNanos = GENERATOR.cpuNanos();
         this.startCpuNanos = server.cpuNanos();
         this.startNanos = System.nanoTime();
     }
@@ -36,7 +38,8 @@ final class Meter {
         long wallNanos = System.nanoTime() - startNanos;
         long cpuNanos = server.cpuNanos() - startCpuNanos;
         long othersNanos = othersCpuNanos(server) - startOthersNanos;
-        return new Sample(units, wallNanos, cpuNanos, Math.max(0, othersNanos));
+        long generatorNanos = GENERATOR.cpuNanos() - startGeneratorNanos;
+        return new Sample(units, wallNanos, cpuNanos, Math.max(0, othersNanos), generatorNanos);
     }
 
     /** CPU time the whole machine has been busy, less the server's and the generator's. */
@@ -55,7 +58,7 @@ final class Meter {
         }
     }
 
-    record Sample(long units, long wallNanos, long cpuNanos, long othersCpuNanos) {
+    record Sample(long units, long wallNanos, long cpuNanos, long othersCpuNanos, long generatorCpuNanos) {
 
         double perSecond() {
             return units * 1e9 / wallNanos;
@@ -69,6 +72,11 @@ final class Meter {
         /** How busy the server was: 1.0 is one core all the time. */
         double serverLoad() {
             return (double) cpuNanos / wallNanos;
+        }
+
+        /** How busy this generator was, in cores: near 1.0, it rather than the server may be the limit. */
+        double generatorLoad() {
+            return (double) generatorCpuNanos / wallNanos;
         }
 
         /** How busy everything else on the machine was meanwhile, in cores: the run's noise. */

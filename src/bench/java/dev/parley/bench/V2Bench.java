@@ -24,6 +24,8 @@ final class V2Bench {
     }
 
     private static final int WINDOW = 8;
+    /** Blocks of the four fan-out phases: their spread shows how far one run's ratio can be trusted. */
+    private static final int FANOUT_BLOCKS = 2;
     /** Longer than the presence interval (250 ms): the crowd's joins are told before the load starts. */
     private static final long PRESENCE_SETTLE_MILLIS = 600;
 
@@ -75,9 +77,9 @@ final class V2Bench {
     }
 
     /**
-     * v1 in lobby and v2 in a room, the same crowd and load, in four phases: v1, v2, v2, v1, so that a
-     * drift over the run (the machine's other load, say) weighs on both alike. Both crowds are there
-     * throughout; each phase is one result.
+     * v1 in lobby and v2 in a room, the same crowd and load, in blocks of four phases: v1, v2, v2, v1, so
+     * that a drift over a block (the machine's other load, say) weighs on both alike. Both crowds are
+     * there throughout; each phase is one result.
      */
     private List<Result> fanOutBothProtocols() throws InterruptedException {
         int users = scale.fanOutUsers();
@@ -87,12 +89,13 @@ final class V2Bench {
         try {
             Thread.sleep(PRESENCE_SETTLE_MILLIS);
             List<Result> phases = new ArrayList<>();
-            ChatCrowd[] order = {v1, v2, v2, v1};
-            for (int phase = 0; phase < order.length; phase++) {
-                target.process().awaitQuiet();
-                String scenario = order[phase] == v1 ? "fanout" : "v2-fanout";
-                phases.add(fanOut.broadcast(order[phase], scenario, users, senders, scale.fanOutMessages(), WINDOW)
-                        .figure("phase", phase + 1).build());
+            for (int block = 1; block <= FANOUT_BLOCKS; block++) {
+                for (ChatCrowd crowd : List.of(v1, v2, v2, v1)) {
+                    target.process().awaitQuiet();
+                    String scenario = crowd == v1 ? "fanout" : "v2-fanout";
+                    phases.add(fanOut.broadcast(crowd, scenario, users, senders, scale.fanOutMessages(), WINDOW)
+                            .figure("block", block).figure("phase", phases.size() + 1).build());
+                }
             }
             return phases;
         } finally {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +15,7 @@ import java.util.function.Predicate;
  * Turns {@code src/bench/run v2}'s results into the "Protocol v2" tables of {@code BENCHMARKS.md}: the
  * targets of issue #11, each met or not, then every scenario's figures.
  *
- * <pre>java dev.parley.bench.V2Report RESULTS_FILE TABLES_MD COMMAND</pre>
+ * <pre>java dev.parley.bench.V2Report RESULTS_FILE TABLES_MD COMMAND REVISION</pre>
  */
 public final class V2Report {
 
@@ -29,12 +31,13 @@ public final class V2Report {
     }
 
     public static void main(String[] args) throws IOException {
-        Files.writeString(Path.of(args[1]), new V2Report(Report.read(Path.of(args[0]))).tables(args[2]));
+        Files.writeString(Path.of(args[1]), new V2Report(Report.read(Path.of(args[0]))).tables(args[2], args[3]));
     }
 
-    String tables(String command) {
+    String tables(String command, String revision) {
         StringBuilder md = new StringBuilder();
-        md.append("Written by `").append(command).append("` on ").append(server()).append(".\n\n");
+        md.append("Written by `").append(command).append("` on ").append(LocalDate.now(ZoneOffset.UTC))
+                .append(", Parley ").append(revision).append(" on ").append(server()).append(".\n\n");
         targets(md);
         fanOut(md);
         joins(md);
@@ -46,31 +49,42 @@ public final class V2Report {
 
     private void targets(StringBuilder md) {
         md.append("### Targets (issue #11)\n\n| benchmark | target | v2 | v1, same run | met |\n|---|---|---|---|---|\n");
-        double v1 = meanCpuPerDelivery("fanout");
-        double v2 = meanCpuPerDelivery("v2-fanout");
+        double v1 = meanCpuPerDelivery("fanout", block -> true);
+        double v2 = meanCpuPerDelivery("v2-fanout", block -> true);
         List<Result> fanOut = all("v2-fanout");
         if (!fanOut.isEmpty()) {
             Result any = fanOut.get(0);
+            List<String> blocks = new ArrayList<>();
+            fanOut.stream().map(r -> r.figures().getOrDefault("block", 1.0)).distinct().forEach(block -> blocks.add(
+                    String.format(Locale.ROOT, "%.2f×", meanCpuPerDelivery("v2-fanout", block::equals)
+                            / meanCpuPerDelivery("fanout", block::equals))));
             md.append(String.format(Locale.ROOT, "| fan-out: server CPU per delivery (%s users in one room, %s senders"
-                    + " × %s messages, 8 in flight) | v2 ≤ %.1f × v1 | %s µs (%.2f× v1) | %s µs | %s |\n",
+                    + " × %s messages, 8 in flight) | v2 ≤ %.1f × v1 | %s µs (%.2f× v1; by block of phases: %s) "
+                    + "| %s µs | %s |\n",
                     count(any, "users"), count(any, "senders"), count(any, "messages_per_sender"), FANOUT_RATIO_TARGET,
-                    Report.format(v2), v2 / v1, Report.format(v1), met(v2 / v1 <= FANOUT_RATIO_TARGET
+                    Report.format(v2), v2 / v1, String.join(", ", blocks), Report.format(v1),
+                    met(v2 / v1 <= FANOUT_RATIO_TARGET
                             && fanOut.stream().allMatch(r -> r.figures().get("faults") == 0))));
         }
         List<Result> joins = all("v2-join");
         if (!joins.isEmpty()) {
-            List<String> v2Text = new ArrayList<>();
-            joins.forEach(r -> v2Text.add(fig(r, "seconds") + " s, " + fig(r, "settled_mb_received") + " MB"));
-            List<String> v1Text = new ArrayList<>();
-            all("v1-register").forEach(r -> v1Text.add(count(r, "users") + " users: " + fig(r, "seconds") + " s, "
-                    + fig(r, "settled_mb_received") + " MB"));
-            boolean met = joins.stream().allMatch(r -> r.figures().get("entered").equals(r.figures().get("users"))
-                    && r.figures().get("seconds") <= JOIN_SECONDS_TARGET
-                    && r.figures().get("settled_mb_received") <= JOIN_MB_TARGET);
-            md.append("| ").append(count(joins.get(0), "users"))
-                    .append(" users join one room one after another (v1: register in lobby) | ≤ 5 s and ≤ 50 MB sent"
-                            + " by the server | ").append(String.join("; ", v2Text)).append(" | ")
-                    .append(String.join("; ", v1Text)).append(" | ").append(met(met)).append(" |\n");
+            List<String> v2Seconds = joins.stream().map(r -> fig(r, "seconds") + " s").toList();
+            List<String> v2Bytes = joins.stream().map(r -> fig(r, "settled_mb_received") + " MB").toList();
+            List<String> v1Seconds = all("v1-register").stream()
+                    .map(r -> count(r, "users") + " users: " + fig(r, "seconds") + " s").toList();
+            List<String> v1Bytes = all("v1-register").stream()
+                    .map(r -> count(r, "users") + " users: " + fig(r, "settled_mb_received") + " MB").toList();
+            boolean allIn = joins.stream().allMatch(r -> r.figures().get("entered").equals(r.figures().get("users")));
+            String users = count(joins.get(0), "users") + " users join one room one after another (v1: register in"
+                    + " lobby), ";
+            md.append("| ").append(users).append("time | ≤ ").append(count(JOIN_SECONDS_TARGET))
+                    .append(" s | ").append(String.join("; ", v2Seconds)).append(" | ").append(String.join("; ", v1Seconds))
+                    .append(" | ").append(met(allIn && joins.stream()
+                            .allMatch(r -> r.figures().get("seconds") <= JOIN_SECONDS_TARGET))).append(" |\n");
+            md.append("| ").append(users).append("bytes sent by the server | ≤ ").append(count(JOIN_MB_TARGET))
+                    .append(" MB | ").append(String.join("; ", v2Bytes)).append(" | ").append(String.join("; ", v1Bytes))
+                    .append(" | ").append(met(allIn && joins.stream()
+                            .allMatch(r -> r.figures().get("settled_mb_received") <= JOIN_MB_TARGET))).append(" |\n");
         }
         for (Result r : all("v2-replay")) {
             md.append("| a member that missed ").append(count(r, "missed")).append(" messages resumes (`join` with"
@@ -98,11 +112,12 @@ public final class V2Report {
     }
 
     private void fanOut(StringBuilder md) {
-        md.append("\n### Fan-out, phase by phase\n\n| phase | protocol | server µs/delivery | deliveries/s "
-                + "| p50 / p99 ms | faults | other processes, cores |\n|---|---|---|---|---|---|---|\n");
+        md.append("\n### Fan-out, phase by phase\n\n| block | phase | protocol | server µs/delivery | deliveries/s "
+                + "| p50 / p99 ms | faults | other processes, cores |\n|---|---|---|---|---|---|---|---|\n");
         results.stream().filter(scenario("fanout").or(scenario("v2-fanout")))
                 .sorted((a, b) -> Double.compare(a.figures().get("phase"), b.figures().get("phase")))
-                .forEach(r -> md.append("| ").append(count(r, "phase")).append(" | ")
+                .forEach(r -> md.append("| ").append(count(r, "block")).append(" | ").append(count(r, "phase"))
+                        .append(" | ")
                         .append(r.scenario().startsWith("v2") ? "v2, room" : "v1, lobby").append(" | ")
                         .append(fig(r, "server_cpu_us_per_delivery")).append(" | ").append(fig(r, "delivery_per_s"))
                         .append(" | ").append(Report.format(r.figures().get("p50_us") / 1e3)).append(" / ")
@@ -117,13 +132,15 @@ public final class V2Report {
                 + " headers, 2–4 bytes a frame, not counted), until the last user was in and until nothing more"
                 + " came for a second (the last presence, the last logins to the others).\n\n"
                 + "| protocol | users | s until the last is in | MB by then | s / MB until all settled "
-                + "| server CPU µs per user | other processes, cores | note |\n|---|---|---|---|---|---|---|---|\n");
+                + "| server CPU µs per user | generator, cores | other processes, cores | note |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
         results.stream().filter(scenario("v2-join").or(scenario("v1-register")))
                 .forEach(r -> md.append("| ").append(r.scenario().startsWith("v2") ? "v2" : "v1").append(" | ")
                         .append(count(r, "users")).append(" | ").append(fig(r, "seconds")).append(" | ")
                         .append(fig(r, "mb_received")).append(" | ").append(fig(r, "settled_seconds")).append(" / ")
                         .append(fig(r, "settled_mb_received")).append(" | ").append(fig(r, "server_cpu_us_per_user"))
-                        .append(" | ").append(fig(r, "others_load")).append(" | ").append(r.note()).append(" |\n"));
+                        .append(" | ").append(fig(r, "generator_load")).append(" | ").append(fig(r, "others_load"))
+                        .append(" | ").append(r.note()).append(" |\n"));
     }
 
     private void replay(StringBuilder md) {
@@ -170,10 +187,10 @@ public final class V2Report {
         }
     }
 
-    /** CPU per delivery over all phases of one protocol (the phases are the same size). */
-    private double meanCpuPerDelivery(String scenario) {
-        return all(scenario).stream().mapToDouble(r -> r.figures().get("server_cpu_us_per_delivery")).average()
-                .orElse(Double.NaN);
+    /** CPU per delivery over the phases of one protocol in the blocks chosen (the phases are the same size). */
+    private double meanCpuPerDelivery(String scenario, Predicate<Double> blocks) {
+        return all(scenario).stream().filter(r -> blocks.test(r.figures().getOrDefault("block", 1.0)))
+                .mapToDouble(r -> r.figures().get("server_cpu_us_per_delivery")).average().orElse(Double.NaN);
     }
 
     private String server() {
@@ -195,7 +212,11 @@ public final class V2Report {
 
     private static String count(Result r, String figure) {
         Double value = r.figures().get(figure);
-        return value == null || value < 0 ? "–" : String.format(Locale.ROOT, "%,d", Math.round(value));
+        return value == null || value < 0 ? "–" : count(value);
+    }
+
+    private static String count(double value) {
+        return String.format(Locale.ROOT, "%,d", Math.round(value));
     }
 
     private static String met(boolean met) {
