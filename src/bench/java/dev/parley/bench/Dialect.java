@@ -84,8 +84,10 @@ final class Dialect {
 
     /** A broadcast to the room (v2: with a cid, acknowledged). */
     String send(String text, String cid) {
-        return isV2() ? "{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"" + text + "\",\"cid\":\"" + cid + "\"}"
-                : "{\"type\":\"send\",\"content\":\"" + text + "\"}";
+        if (!isV2()) {
+            return "{\"type\":\"send\",\"content\":\"" + text + "\"}";
+        }
+        return "{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"" + text + "\",\"cid\":\"" + cid + "\"}";
     }
 
     /** v2 senders are paced by their acks; v1 senders, which get none, by their own copy of each message. */

@@ -132,7 +132,7 @@ final class V2Bench {
                     .figure("dedupe_seconds", dedupeSeconds).figure("heap_bytes_per_event", perEvent)
                     .figure("json_bytes_per_event", json).figure("heap_vs_json", perEvent / json)
                     .figure("complete", fill.figures().get("complete"))
-                    .note("growth per event by class: " + after.growthPerUnit(before, events, 10))
+                    .note("growth per event by class: " + after.growthPerUnit(before, events, 12))
                     .build();
         }
 

@@ -48,7 +48,8 @@ public final class V2Report {
     }
 
     private void targets(StringBuilder md) {
-        md.append("### Targets (issue #11)\n\n| benchmark | target | v2 | v1, same run | met |\n|---|---|---|---|---|\n");
+        md.append("### Targets (issue #11)\n\n| benchmark | target | v2 | v1, same run | met |\n"
+                + "|---|---|---|---|---|\n");
         double v1 = meanCpuPerDelivery("fanout", block -> true);
         double v2 = meanCpuPerDelivery("v2-fanout", block -> true);
         List<Result> fanOut = all("v2-fanout");
@@ -78,11 +79,13 @@ public final class V2Report {
             String users = count(joins.get(0), "users") + " users join one room one after another (v1: register in"
                     + " lobby), ";
             md.append("| ").append(users).append("time | ≤ ").append(count(JOIN_SECONDS_TARGET))
-                    .append(" s | ").append(String.join("; ", v2Seconds)).append(" | ").append(String.join("; ", v1Seconds))
+                    .append(" s | ").append(String.join("; ", v2Seconds)).append(" | ")
+                    .append(String.join("; ", v1Seconds))
                     .append(" | ").append(met(allIn && joins.stream()
                             .allMatch(r -> r.figures().get("seconds") <= JOIN_SECONDS_TARGET))).append(" |\n");
             md.append("| ").append(users).append("bytes sent by the server | ≤ ").append(count(JOIN_MB_TARGET))
-                    .append(" MB | ").append(String.join("; ", v2Bytes)).append(" | ").append(String.join("; ", v1Bytes))
+                    .append(" MB | ").append(String.join("; ", v2Bytes)).append(" | ")
+                    .append(String.join("; ", v1Bytes))
                     .append(" | ").append(met(allIn && joins.stream()
                             .allMatch(r -> r.figures().get("settled_mb_received") <= JOIN_MB_TARGET))).append(" |\n");
         }
@@ -148,7 +151,8 @@ public final class V2Report {
                 + " of its epoch (so it is owed every message), is answered `joined` (`recovered:true`) and the"
                 + " messages, then leaves; timed from sending the join to receiving the last message. CPU is per"
                 + " resume, its leave included; 10 unrecorded resumes first.\n\n| missed | resumes | p50 ms | p99 ms "
-                + "| max ms | server CPU ms per resume | bytes received per replayed message | other processes, cores |\n"
+                + "| max ms | server CPU ms per resume | bytes received per replayed message "
+                + "| other processes, cores |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         all("v2-replay").forEach(r -> md.append("| ").append(count(r, "missed")).append(" | ")
                 .append(count(r, "repetitions")).append(" | ").append(fig(r, "p50_ms")).append(" | ")
