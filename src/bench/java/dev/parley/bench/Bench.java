@@ -18,7 +18,10 @@ import java.util.concurrent.Callable;
  * line, to the results file. {@code src/bench/run} starts each server in turn and calls this once for each.
  *
  * <pre>java dev.parley.bench.Bench --server NAME --url ws://127.0.0.1:PORT/parley --pid PID --out FILE
- *     [--scale quick|full] [--only SCENARIO]</pre>
+ *     [--scale quick|full] [--suite all|v2|heap] [--dedupe-seconds N] [--only SCENARIO]</pre>
+ *
+ * The suite {@code all} (the default) compares the servers; {@code v2} and {@code heap} are chat protocol
+ * v2 against v1 on one server ({@link V2Bench}); {@code heap} needs the server's {@code --dedupe-seconds}.
  */
 public final class Bench {
 
@@ -52,6 +55,25 @@ public final class Bench {
         Path out = Path.of(options.get("out"));
         Target target = new Target(options.get("server"), URI.create(options.get("url")),
                 new ServerProcess(Long.parseLong(options.get("pid"))), HttpClient.newHttpClient());
+        boolean full = scale == Scale.FULL;
+        Map<String, Callable<List<Result>>> scenarios = switch (options.getOrDefault("suite", "all")) {
+            case "all" -> comparison(target, scale);
+            case "v2" -> new V2Bench(target, full ? V2Bench.Scale.FULL : V2Bench.Scale.QUICK).protocolSuite();
+            case "heap" -> new V2Bench(target, full ? V2Bench.Scale.FULL : V2Bench.Scale.QUICK)
+                    .heapSuite(Integer.parseInt(options.get("dedupe-seconds")));
+            default -> throw new IllegalArgumentException("unknown --suite " + options.get("suite"));
+        };
+        // --only NAME runs one scenario, e.g. to profile it
+        String only = options.get("only");
+        for (Map.Entry<String, Callable<List<Result>>> scenario : scenarios.entrySet()) {
+            if (only == null || only.equals(scenario.getKey())) {
+                record(out, target, scenario.getValue());
+            }
+        }
+    }
+
+    /** Warms the server up, then gives the scenarios that compare it with the other servers. */
+    private static Map<String, Callable<List<Result>>> comparison(Target target, Scale scale) throws Exception {
         EchoBench echo = new EchoBench(target);
         FanOutBench fanOut = new FanOutBench(target);
 
@@ -64,31 +86,27 @@ public final class Bench {
         echo.pipeline(scale.pipeline(), PIPELINE_WINDOW);
         fanOut.fanOut(20, 4, 1_000, WINDOW);
 
-        Map<String, Callable<Result>> scenarios = new LinkedHashMap<>();
-        scenarios.put("echo", () -> echo.roundTrips(8, scale.echo()));
-        scenarios.put("pipeline", () -> echo.pipeline(scale.pipeline(), PIPELINE_WINDOW));
+        Map<String, Callable<List<Result>>> scenarios = new LinkedHashMap<>();
+        scenarios.put("echo", () -> List.of(echo.roundTrips(8, scale.echo())));
+        scenarios.put("pipeline", () -> List.of(echo.pipeline(scale.pipeline(), PIPELINE_WINDOW)));
         for (int rate : scale.rates()) {
-            scenarios.put("echo-at-rate-" + rate, () -> echo.atRate(rate, 8, scale.atRate()));
+            scenarios.put("echo-at-rate-" + rate, () -> List.of(echo.atRate(rate, 8, scale.atRate())));
         }
-        scenarios.put("fanout", () -> fanOut.fanOut(scale.fanOutUsers(), scale.fanOutSenders(),
-                scale.fanOutMessages(), WINDOW));
-        scenarios.put("fanout-stalled", () -> fanOut.stalledReceiver(scale.crowd(), scale.crowdMessages(), WINDOW));
-        scenarios.put("connect", () -> connect.measure(scale.connections(), 4));
-        // --only NAME runs one scenario, e.g. to profile it
-        String only = options.get("only");
-        for (Map.Entry<String, Callable<Result>> scenario : scenarios.entrySet()) {
-            if (only == null || only.equals(scenario.getKey())) {
-                record(out, target, scenario.getValue());
-            }
-        }
+        scenarios.put("fanout", () -> List.of(fanOut.fanOut(scale.fanOutUsers(), scale.fanOutSenders(),
+                scale.fanOutMessages(), WINDOW)));
+        scenarios.put("fanout-stalled", () -> List.of(fanOut.stalledReceiver(scale.crowd(), scale.crowdMessages(),
+                WINDOW)));
+        scenarios.put("connect", () -> List.of(connect.measure(scale.connections(), 4)));
+        return scenarios;
     }
 
-    private static void record(Path out, Target target, Callable<Result> scenario) throws Exception {
+    private static void record(Path out, Target target, Callable<List<Result>> scenario) throws Exception {
         target.process().awaitQuiet();
-        Result result = scenario.call();
-        String line = result.toJson().toString();
-        System.out.println(line);
-        Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        for (Result result : scenario.call()) {
+            String line = result.toJson().toString();
+            System.out.println(line);
+            Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
     }
 
     private static Map<String, String> options(String[] args) {

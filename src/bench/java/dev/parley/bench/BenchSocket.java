@@ -3,6 +3,7 @@ package dev.parley.bench;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,8 +29,20 @@ final class BenchSocket implements WebSocket.Listener {
     }
 
     static BenchSocket open(HttpClient client, URI uri, Consumer<String> onText) {
+        return open(client, uri, Optional.empty(), onText);
+    }
+
+    /** Opens a connection that asks for {@code subprotocol}, if given (e.g. {@code parley.v2} on {@code /chat}). */
+    static BenchSocket open(HttpClient client, URI uri, Optional<String> subprotocol, Consumer<String> onText) {
         BenchSocket listener = new BenchSocket(onText);
-        listener.socket = client.newWebSocketBuilder().buildAsync(uri, listener).join();
+        WebSocket.Builder builder = client.newWebSocketBuilder();
+        subprotocol.ifPresent(builder::subprotocols);
+        listener.socket = builder.buildAsync(uri, listener).join();
+        if (!listener.socket.getSubprotocol().equals(subprotocol.orElse(""))) {
+            listener.socket.abort();
+            throw new IllegalStateException(uri + " answered subprotocol '" + listener.socket.getSubprotocol()
+                    + "', not " + subprotocol.orElse("none"));
+        }
         return listener;
     }
 

@@ -11,41 +11,56 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Registered {@code /chat} users that check what they receive: every sender's messages, exactly once and
- * in order. A message's content is {@code sender,sequence,sentNanos}.
+ * {@code /chat} users in one room (v1: registered in lobby; v2: joined to a room) that check what they
+ * receive: every sender's messages, exactly once and in order. A message's text is
+ * {@code sender,sequence,sentNanos}, padded on request.
  */
 final class ChatCrowd {
 
+    private final Dialect dialect;
     private final List<BenchSocket> sockets = new ArrayList<>();
     private final List<int[]> lastSeen = new ArrayList<>();
     private final LongAdder logins = new LongAdder();
     private final LongAdder delivered = new LongAdder();
+    /** Characters (here: bytes) of the messages delivered, to tell an event's size on the wire. */
+    private final LongAdder deliveredChars = new LongAdder();
+    /** v2 cids: unique over the crowd's life, as a repeated one within the dedupe window is not stored. */
+    private final AtomicLong cids = new AtomicLong();
+    private volatile int textLength;
     private final AtomicLong faults = new AtomicLong();
     private final AtomicBoolean someoneLeft = new AtomicBoolean();
     private volatile Recorder latencies = new Recorder(3);
     private volatile SenderHook hook = (sender, sequence) -> { };
 
-    /** Called on each sender's own copy of its message, to pace it. */
+    /** Called on each sender's own copy of its message (v1) or its ack (v2), to pace it. */
     interface SenderHook {
         void echoed(int sender, int sequence);
     }
 
-    /** Opens and registers {@code users} users, all of whom may receive from {@code senders} senders. */
+    /** Opens and registers {@code users} v1 users, all of whom may receive from {@code senders} senders. */
     ChatCrowd(Target target, int users, int senders) throws InterruptedException {
+        this(target, Dialect.v1(), users, senders);
+    }
+
+    /** Opens {@code users} users that enter as {@code dialect} says, without waiting between them. */
+    ChatCrowd(Target target, Dialect dialect, int users, int senders) throws InterruptedException {
+        this.dialect = dialect;
         for (int i = 0; i < users; i++) {
             int user = i;
             int[] last = new int[senders];
             Arrays.fill(last, -1);
             lastSeen.add(last);
-            sockets.add(BenchSocket.open(target.client(), target.chat(), text -> receive(user, last, text)));
-            sockets.get(i).send("{\"type\":\"register\",\"uuid\":\"u" + i + "\",\"content\":\"bench\"}");
+            sockets.add(BenchSocket.open(target.client(), target.chat(), dialect.subprotocol(),
+                    text -> receive(user, last, text)));
+            dialect.enter(dialect.user(i)).forEach(step -> sockets.get(user).send(step.request()));
         }
-        awaitLogins((long) users * (users + 1) / 2);
+        awaitLogins(dialect.entryEvents(users));
     }
 
     /**
-     * Waits until {@code total} login events have arrived, all users' copies together. Each carries the user
-     * list, so the logins of 1,000 users are some 2 GB of frames: Payara takes minutes over them.
+     * Waits until {@code total} entry events (v1 logins, v2 joined replies) have arrived, all users' copies
+     * together. A v1 login carries the user list, so the logins of 1,000 users are some 2 GB of frames:
+     * Payara takes minutes over them.
      */
     void awaitLogins(long total) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
@@ -58,20 +73,27 @@ final class ChatCrowd {
     }
 
     private void receive(int user, int[] last, String text) {
-        if (text.startsWith("{\"type\":\"login\"") || text.startsWith("{\"type\": \"login\"")) {
+        if (dialect.isEntry(text)) {
             logins.increment();
             return;
         }
-        if (text.contains("\"logout\"")) {
+        if (dialect.isAck(text)) {
+            hook.echoed(user, -1);
+            return;
+        }
+        if (text.startsWith("{\"type\":\"error\"")) {
+            faults.incrementAndGet(); // a refused send: its sender stalls, and the run ends incomplete
+            return;
+        }
+        if (dialect.isLeave(text)) {
             someoneLeft.set(true);
             return;
         }
-        int at = text.indexOf("\"content\"");
-        if (at < 0 || text.contains("\"to\"")) {
-            return; // the handshake, or a private message
+        int start = dialect.textStart(text);
+        if (start < 0) {
+            return; // the handshake, presence, or a private message
         }
-        int open = text.indexOf('"', text.indexOf(':', at) + 1);
-        String[] parts = text.substring(open + 1, text.indexOf('"', open + 1)).split(",");
+        String[] parts = text.substring(start, text.indexOf('"', start)).split(",");
         int sender = Integer.parseInt(parts[0]);
         int sequence = Integer.parseInt(parts[1]);
         latencies.recordValue(Math.max(0, System.nanoTime() - Long.parseLong(parts[2])));
@@ -79,15 +101,24 @@ final class ChatCrowd {
             faults.incrementAndGet(); // lost, repeated or out of order
         }
         last[sender] = sequence;
+        deliveredChars.add(text.length());
         delivered.increment();
-        if (sender == user) {
+        if (sender == user && !dialect.pacedByAck()) {
             hook.echoed(sender, sequence);
         }
     }
 
     void send(int sender, int sequence) {
-        sockets.get(sender).send("{\"type\":\"send\",\"content\":\"" + sender + "," + sequence + ","
-                + System.nanoTime() + "\"}");
+        String text = sender + "," + sequence + "," + System.nanoTime();
+        if (text.length() + 1 < textLength) {
+            text += "," + "x".repeat(textLength - text.length() - 1);
+        }
+        sockets.get(sender).send(dialect.send(text, "c" + cids.incrementAndGet()));
+    }
+
+    /** From now on, every message's text is {@code chars} long, or just its sender, sequence and time if longer. */
+    void padTo(int chars) {
+        textLength = chars;
     }
 
     void sendPrivate(int sender, String to, String content) {
@@ -102,11 +133,18 @@ final class ChatCrowd {
     void reset() {
         latencies = new Recorder(3);
         delivered.reset();
+        deliveredChars.reset();
         lastSeen.forEach(last -> Arrays.fill(last, -1));
     }
 
     long delivered() {
         return delivered.sum();
+    }
+
+    /** Mean size of a delivered message frame, in characters (bytes, as the bench sends ASCII only). */
+    double meanFrameChars() {
+        long n = delivered.sum();
+        return n == 0 ? Double.NaN : (double) deliveredChars.sum() / n;
     }
 
     long faults() {

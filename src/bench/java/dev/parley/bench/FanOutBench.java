@@ -22,9 +22,15 @@ final class FanOutBench {
     }
 
     Result fanOut(int users, int senders, int messages, int window) throws InterruptedException {
-        ChatCrowd crowd = new ChatCrowd(target, users, senders);
+        return fanOut(Dialect.v1(), "fanout", users, senders, messages, window);
+    }
+
+    /** The same, in a crowd that speaks {@code dialect}. */
+    Result fanOut(Dialect dialect, String scenario, int users, int senders, int messages, int window)
+            throws InterruptedException {
+        ChatCrowd crowd = new ChatCrowd(target, dialect, users, senders);
         try {
-            return broadcast(crowd, "fanout", users, senders, messages, window).build();
+            return broadcast(crowd, scenario, users, senders, messages, window).build();
         } finally {
             crowd.close();
         }
@@ -67,7 +73,11 @@ final class FanOutBench {
         return phase.build().figures().get("delivery_per_s");
     }
 
-    private Result.Builder broadcast(ChatCrowd crowd, String scenario, int users, int senders, int messages,
+    /**
+     * The first {@code senders} of the crowd's {@code users} send {@code messages} each to all, each keeping
+     * {@code window} in flight, until every user has every message or the time is up.
+     */
+    Result.Builder broadcast(ChatCrowd crowd, String scenario, int users, int senders, int messages,
             int window) throws InterruptedException {
         crowd.reset();
         AtomicInteger[] sent = new AtomicInteger[senders];

@@ -1,14 +1,30 @@
 package dev.parley.bench;
 
-/** Wall time and the server's CPU time over one measured run. */
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Wall time and the server's CPU time over one measured run; and, since the machine is shared, the CPU
+ * that processes other than the server and this generator used meanwhile ({@code /proc/stat}).
+ */
 final class Meter {
+
+    private static final ServerProcess GENERATOR = new ServerProcess(ProcessHandle.current().pid());
+    /** Clock ticks per second of {@code /proc/stat} (USER_HZ), as in {@link ServerProcess}. */
+    private static final double TICK_NANOS = 1e9 / 100;
 
     private final ServerProcess server;
     private final long startNanos;
     private final long startCpuNanos;
+    private final long startOthersNanos;
+    private final long startGeneratorNanos;
 
     private Meter(ServerProcess server) {
         this.server = server;
+        this.startOthersNanos = othersCpuNanos(server);
+        this.startGeneratorNanos = GENERATOR.cpuNanos();
         this.startCpuNanos = server.cpuNanos();
         this.startNanos = System.nanoTime();
     }
@@ -21,10 +37,28 @@ final class Meter {
     Sample stop(long units) {
         long wallNanos = System.nanoTime() - startNanos;
         long cpuNanos = server.cpuNanos() - startCpuNanos;
-        return new Sample(units, wallNanos, cpuNanos);
+        long othersNanos = othersCpuNanos(server) - startOthersNanos;
+        long generatorNanos = GENERATOR.cpuNanos() - startGeneratorNanos;
+        return new Sample(units, wallNanos, cpuNanos, Math.max(0, othersNanos), generatorNanos);
     }
 
-    record Sample(long units, long wallNanos, long cpuNanos) {
+    /** CPU time the whole machine has been busy, less the server's and the generator's. */
+    private static long othersCpuNanos(ServerProcess server) {
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busyTicks = 0;
+            for (int i = 1; i <= 8 && i < cpu.length; i++) { // user nice system idle iowait irq softirq steal
+                if (i != 4 && i != 5) {
+                    busyTicks += Long.parseLong(cpu[i]);
+                }
+            }
+            return (long) (busyTicks * TICK_NANOS) - server.cpuNanos() - GENERATOR.cpuNanos();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    record Sample(long units, long wallNanos, long cpuNanos, long othersCpuNanos, long generatorCpuNanos) {
 
         double perSecond() {
             return units * 1e9 / wallNanos;
@@ -38,6 +72,16 @@ final class Meter {
         /** How busy the server was: 1.0 is one core all the time. */
         double serverLoad() {
             return (double) cpuNanos / wallNanos;
+        }
+
+        /** How busy this generator was, in cores: near 1.0, it rather than the server may be the limit. */
+        double generatorLoad() {
+            return (double) generatorCpuNanos / wallNanos;
+        }
+
+        /** How busy everything else on the machine was meanwhile, in cores: the run's noise. */
+        double othersLoad() {
+            return (double) othersCpuNanos / wallNanos;
         }
     }
 }

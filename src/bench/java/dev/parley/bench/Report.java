@@ -45,15 +45,20 @@ public final class Report {
     }
 
     public static void main(String[] args) throws IOException {
+        Report report = new Report(read(Path.of(args[0])), args[3]);
+        Files.writeString(Path.of(args[1]), report.tables());
+        report.plot(Path.of(args[2]));
+    }
+
+    /** A results file: one result a line. */
+    static List<Result> read(Path file) throws IOException {
         List<Result> results = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
+        for (String line : Files.readAllLines(file)) {
             try (JsonReader reader = Json.createReader(new StringReader(line))) {
                 results.add(Result.fromJson(reader.readObject()));
             }
         }
-        Report report = new Report(results, args[3]);
-        Files.writeString(Path.of(args[1]), report.tables());
-        report.plot(Path.of(args[2]));
+        return results;
     }
 
     String tables() {
@@ -131,7 +136,8 @@ public final class Report {
         return results.stream().filter(r -> r.server().equals(server) && r.scenario().equals(scenario)).findFirst();
     }
 
-    private static String format(double value) {
+    /** Three significant figures or so, thousands separated: 1.39, 15.5, 707,968. */
+    static String format(double value) {
         if (value >= 1000) {
             return String.format(Locale.ROOT, "%,.0f", value);
         }
