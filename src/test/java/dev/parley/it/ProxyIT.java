@@ -74,6 +74,8 @@ class ProxyIT {
                 RawWebSocket socket = RawWebSocket.open(throughNginx("echo"), null, 0, alice);
                 open.add(socket);
                 assertEquals(101, socket.status(), "connection " + (i + 1) + " of 127.0.0.3");
+                socket.sendText("hi");
+                assertEquals("Echo: hi", socket.read().text()); // its server side is open and counted
             }
             RawWebSocket oneTooMany = RawWebSocket.open(throughNginx("echo"), null, 0, alice);
             open.add(oneTooMany);
