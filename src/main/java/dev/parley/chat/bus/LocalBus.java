@@ -35,7 +35,9 @@ public final class LocalBus implements ChatBus {
         if (draft.cid().isEmpty()) {
             return CompletableFuture.completedFuture(store(stream, draft, now));
         }
-        return dedupe.once(new Dedupe.Key(stream, draft.from(), draft.cid().get()), now,
+        // keyed by the held stream's own Stream, not the request's: an entry lives for minutes, it should not
+        // keep a copy of the room's name alive per send
+        return dedupe.once(new Dedupe.Key(stream(stream).stream, draft.from(), draft.cid().get()), now,
                 limits.dedupe().toMillis(), () -> store(stream, draft, now));
     }
 
@@ -52,8 +54,8 @@ public final class LocalBus implements ChatBus {
             return CompletableFuture.completedFuture(both.get());
         }
         // keyed by the receiver's inbox: the sender's is dropped when its name is released
-        return dedupe.once(new Dedupe.Key(to, draft.from(), draft.cid().get()), now, limits.dedupe().toMillis(),
-                both);
+        return dedupe.once(new Dedupe.Key(stream(to).stream, draft.from(), draft.cid().get()), now,
+                limits.dedupe().toMillis(), both);
     }
 
     @Override
