@@ -94,6 +94,9 @@ final class LocalRoom implements StreamListener {
                 if (member.isRecovering()) {
                     member.pending.add(message);
                 } else if (member.protocol == Protocol.V1) {
+                    if (!member.announced) {
+                        continue;
+                    }
                     v1 = v1 != null ? v1 : Render.v1(message);
                     queue(member, v1, written);
                 } else {
@@ -113,6 +116,10 @@ final class LocalRoom implements StreamListener {
         synchronized (this) {
             members.remove(user); // one who comes back goes to the end
             members.add(user);
+            RoomMember joining = local.get(user);
+            if (joining != null && joining.protocol == Protocol.V1) {
+                joining.announced = true; // its own login is the first it hears
+            }
             tellV1(() -> new ServerEvent.Login(user, content, List.copyOf(members)), written);
             if (toldByName() && pending.contains(new Change(user, false))) {
                 tellPresence(written); // keep "left" and "joined" of one user in their order
@@ -290,7 +297,7 @@ final class LocalRoom implements StreamListener {
         String frame = ChatJson.write(event.get());
         int before = written.size();
         for (RoomMember member : local.values()) {
-            if (member.protocol == Protocol.V1) {
+            if (member.protocol == Protocol.V1 && member.announced) {
                 queue(member, frame, written);
             }
         }

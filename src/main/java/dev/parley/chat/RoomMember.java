@@ -18,6 +18,12 @@ final class RoomMember {
     List<Stored> pending;
     /** How many of the room's untold presence changes this member's member list already reflects. */
     int presenceSeen;
+    /**
+     * A v1 member hears the room only from its own {@code login} on: what the room told between its
+     * subscription and its join's turn in the room's order came before it joined. (A v2 member holds that
+     * back instead, for its recovery to sort out.)
+     */
+    boolean announced;
 
     RoomMember(String user, Protocol protocol, Peer peer) {
         this.user = user;

@@ -50,8 +50,9 @@ class RedisBusTest {
 
     @BeforeEach
     void connect(org.junit.jupiter.api.TestInfo test) {
-        a = RedisBus.connect(redis.uri(), Duration.ofSeconds(2), LIMITS);
-        b = RedisBus.connect(redis.uri(), Duration.ofSeconds(2), LIMITS);
+        // a timeout far above any answer's time: on this shared machine a starved JVM once took over 2 s
+        a = RedisBus.connect(redis.uri(), Duration.ofSeconds(15), LIMITS);
+        b = RedisBus.connect(redis.uri(), Duration.ofSeconds(15), LIMITS);
         room = Stream.room(test.getDisplayName()); // a room of its own for each test
     }
 
@@ -244,7 +245,7 @@ class RedisBusTest {
     }
 
     private static <T> T done(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private static List<Long> seqs(List<Stored> messages) {
