@@ -1,5 +1,6 @@
 package dev.parley.it;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -12,7 +13,9 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A WebSocket client on a bare socket, for what a well-behaved client library will not do: send broken
@@ -59,6 +62,11 @@ public final class RawWebSocket implements AutoCloseable {
         return open(ws, null, 0, null, V2User.SUBPROTOCOL);
     }
 
+    /** As {@link #openV2(URI)}, from {@code localAddress} (null: any). */
+    static RawWebSocket openV2(URI ws, InetAddress localAddress) throws IOException {
+        return open(ws, null, 0, localAddress, V2User.SUBPROTOCOL);
+    }
+
     private static RawWebSocket open(URI ws, String origin, int receiveBuffer, InetAddress localAddress,
             String subprotocol) throws IOException {
         Socket socket = new Socket();
@@ -80,7 +88,8 @@ public final class RawWebSocket implements AutoCloseable {
                 + (origin == null ? "" : "Origin: " + origin + "\r\n")
                 + (subprotocol == null ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n") + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        DataInputStream in = new DataInputStream(socket.getInputStream());
+        // buffered: a frame is read in one system call rather than one a byte, which matters with thousands of sockets
+        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         String statusLine = readLine(in);
         for (String header = readLine(in); !header.isEmpty(); header = readLine(in)) {
             // the headers tell nothing these tests need
@@ -104,6 +113,11 @@ public final class RawWebSocket implements AutoCloseable {
 
     public void sendText(String text) throws IOException {
         send(TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a close frame with {@code code}, as a client that says goodbye does. */
+    void sendClose(int code) throws IOException {
+        send(CLOSE, new byte[] {(byte) (code >> 8), (byte) code});
     }
 
     /** Sends a frame with the given first byte (FIN, RSV bits, opcode), masked or not. */
@@ -157,6 +171,23 @@ public final class RawWebSocket implements AutoCloseable {
                 return frame;
             }
         }
+    }
+
+    /**
+     * The data and close frames that have arrived, in order, answering pings among them, without waiting
+     * for more: so that one thread can serve many connections, none of which it may block on.
+     */
+    List<Frame> readAvailable() throws IOException {
+        List<Frame> frames = new ArrayList<>();
+        while (in.available() > 0) {
+            Frame frame = readAny();
+            if (frame.opcode() == PING) {
+                send(PONG, frame.payload());
+            } else if (frame.opcode() != PONG) {
+                frames.add(frame);
+            }
+        }
+        return frames;
     }
 
     /**
