@@ -159,31 +159,33 @@ final class LocalRoom implements StreamListener {
             if (local.get(member.user) != member || !member.isRecovering()) {
                 return; // left or closed meanwhile
             }
-            Optional<List<String>> names = members.size() <= settings.fullPresence()
-                    ? Optional.of(List.copyOf(members)) : Optional.empty();
-            Event.Resume position = new Event.Resume(recovery.epoch(), recovery.seq(), recovery.recovered(),
-                    recovery.messages().size());
-            String joined = V2Json.write(new Event.Joined(name, position, names, members.size(), ref));
-            member.peer.enqueue(joined);
-            ChatLog.replied(joined, member.peer);
-            for (Stored message : recovery.messages()) {
-                member.peer.enqueue(Render.v2(Optional.of(name), recovery.epoch(), message));
-            }
-            int handedOver = 0;
+            // what was held back meanwhile joins the replay: the joined reply's seq and member list are both
+            // of now, so that every live event after it agrees with that list (a message held back from
+            // someone who has left since is history, as the replayed ones are)
+            List<Stored> replay = new ArrayList<>(recovery.messages());
             long expected = recovery.seq() + 1;
             for (Stored message : member.pending) {
                 if (message.seq() < expected) {
-                    continue; // the replay had it
+                    continue; // the recovery had it
                 }
                 if (message.seq() > expected) {
                     long missing = expected;
                     LOG.severe(() -> "room " + name + ": seq " + missing + " missing at the seam for " + member.user);
                 }
-                member.peer.enqueue(Render.v2(Optional.of(name), recovery.epoch(), message));
+                replay.add(message);
                 expected = message.seq() + 1;
-                handedOver++;
             }
-            ChatLog.replayed(name, recovery.messages().size() + handedOver, member.peer);
+            Optional<List<String>> names = members.size() <= settings.fullPresence()
+                    ? Optional.of(List.copyOf(members)) : Optional.empty();
+            Event.Resume position = new Event.Resume(recovery.epoch(), expected - 1, recovery.recovered(),
+                    replay.size());
+            String joined = V2Json.write(new Event.Joined(name, position, names, members.size(), ref));
+            member.peer.enqueue(joined);
+            ChatLog.replied(joined, member.peer);
+            for (Stored message : replay) {
+                member.peer.enqueue(Render.v2(Optional.of(name), recovery.epoch(), message));
+            }
+            ChatLog.replayed(name, replay.size(), member.peer);
             member.pending = null;
             member.presenceSeen = pending.size(); // its member list already holds those changes
         }
