@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
 
 /**
@@ -17,7 +16,7 @@ import java.util.function.LongConsumer;
 final class LocalStream {
 
     final Stream stream;
-    final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    final String epoch = Epochs.next();
     private final ArrayDeque<Stored> history = new ArrayDeque<>();
     private final LongConsumer weightChange;
     private long lastSeq;

@@ -3,6 +3,7 @@ package dev.parley.chat.bus.redis;
 import dev.parley.chat.bus.Appended;
 import dev.parley.chat.bus.ChatBus;
 import dev.parley.chat.bus.Draft;
+import dev.parley.chat.bus.Epochs;
 import dev.parley.chat.bus.HistoryLimits;
 import dev.parley.chat.bus.Recovery;
 import dev.parley.chat.bus.Slice;
@@ -28,7 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -93,7 +93,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         RedisKeys keys = RedisKeys.of(stream);
         String cidKey = draft.cid().map(cid -> keys.cid(draft.from(), cid)).orElse(keys.meta());
         return APPEND.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members(), cidKey},
-                newEpoch(), Integer.toString(limits.size()), Long.toString(limits.ttl().toMillis()),
+                Epochs.next(), Integer.toString(limits.size()), Long.toString(limits.ttl().toMillis()),
                 Long.toString(limits.dedupe().toMillis()), keys.channel(), draft.from(), draft.text(),
                 draft.to().orElse(""), draft.cid().orElse(""))
                 .thenApply(reply -> new Appended((String) reply.get(0), (Long) reply.get(1), (Long) reply.get(2) == 1));
@@ -133,7 +133,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     public CompletionStage<Recovery> recover(Stream stream, Optional<Position> since, int latest) {
         RedisKeys keys = RedisKeys.of(stream);
         return subscribed(stream).thenCompose(ready -> RECOVER.<List<Object>>run(redis,
-                new String[] {keys.meta(), keys.log(), keys.members()}, newEpoch(),
+                new String[] {keys.meta(), keys.log(), keys.members()}, Epochs.next(),
                 since.map(Position::epoch).orElse(""), Long.toString(since.map(Position::seq).orElse(0L)),
                 Integer.toString(latest), Long.toString(limits.ttl().toMillis()))).thenApply(reply -> {
                     boolean recovered = (Long) reply.get(2) == 1;
@@ -148,7 +148,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     @Override
     public CompletionStage<Slice> before(Stream stream, long before, int limit, long maxWeight) {
         RedisKeys keys = RedisKeys.of(stream);
-        return BEFORE.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members()}, newEpoch(),
+        return BEFORE.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members()}, Epochs.next(),
                 Long.toString(before), Integer.toString(limit + 1), Long.toString(limits.ttl().toMillis()))
                 .thenApply(reply -> {
                     List<Stored> newestFirst = entries(reply.get(1));
@@ -216,7 +216,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     /** The log's messages after {@code seq} of {@code epoch}: a node's catch-up after a gap in its channel. */
     private CompletionStage<StreamDelivery.Range> readAfter(Stream stream, String epoch, long seq) {
         RedisKeys keys = RedisKeys.of(stream);
-        return RECOVER.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members()}, newEpoch(),
+        return RECOVER.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members()}, Epochs.next(),
                 epoch, Long.toString(seq), "0", Long.toString(limits.ttl().toMillis()))
                 .thenApply(reply -> new StreamDelivery.Range((Long) reply.get(2) == 1 ? entries(reply.get(3)) : List.of()));
     }
@@ -227,10 +227,6 @@ public final class RedisBus implements ChatBus, AutoCloseable {
             messages.add(ChannelEvents.stored((List<?>) entry));
         }
         return messages;
-    }
-
-    private static String newEpoch() {
-        return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     }
 
     private static void watch(CompletionStage<?> call, String what) {
