@@ -3,6 +3,7 @@ package dev.parley.chat;
 import dev.parley.chat.bus.Appended;
 import dev.parley.chat.bus.ChatBus;
 import dev.parley.chat.bus.Draft;
+import dev.parley.chat.bus.Names;
 import dev.parley.chat.bus.Recovery;
 import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stream;
@@ -24,7 +25,6 @@ public final class Chat {
     private final ChatSettings settings;
     private final ChatBus bus;
     private final ScheduledExecutorService scheduler;
-    private final Names names = new Names();
     /** Rooms with members on this node. */
     private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
 
@@ -40,7 +40,7 @@ public final class Chat {
     }
 
     public Names names() {
-        return names;
+        return bus.names();
     }
 
     ChatSettings settings() {
@@ -100,8 +100,16 @@ public final class Chat {
         return resume(local, member, since, ref);
     }
 
+    /**
+     * The member stops hearing the room here once its leave is made, whether or not this node has heard it
+     * told yet (a cluster's bus tells it later), and even if it failed: a node that lost Redis has its
+     * members evicted by the others.
+     */
     CompletionStage<Void> leave(RoomMember member, String room, String content) {
-        return bus.announceLeave(Stream.room(room), member.user, content).thenRun(() -> forgetIfEmpty(room));
+        return bus.announceLeave(Stream.room(room), member.user, content).whenComplete((done, failure) -> {
+            room(room).ifPresent(local -> local.detach(member));
+            forgetIfEmpty(room);
+        });
     }
 
     CompletionStage<Appended> post(String from, String room, String text, Optional<String> cid) {

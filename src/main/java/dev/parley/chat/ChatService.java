@@ -1,8 +1,13 @@
 package dev.parley.chat;
 
 import dev.parley.chat.bus.LocalBus;
+import dev.parley.chat.bus.redis.ClusterSettings;
+import dev.parley.chat.bus.redis.RedisBus;
 import dev.parley.config.ParleyConfig;
 import dev.parley.connection.Connection;
+import dev.parley.connection.ConnectionRegistry;
+import dev.parley.connection.Disconnect;
+import dev.parley.connection.ParleyEndpoint;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -11,47 +16,84 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
-/** The chat engine of this application, on the in-memory bus: a single node. */
+/**
+ * The chat engine of this application: a single node on the in-memory bus, or, with {@code
+ * parley.redis.uri} set, a node of a cluster on the Redis bus.
+ */
 @ApplicationScoped
 public class ChatService {
 
-    /** How often expired history and cids are dropped and empty rooms forgotten. */
+    private static final Logger LOG = Logger.getLogger(ChatService.class.getName());
+
+    /** How often expired history and cids are dropped and empty rooms forgotten (in-memory bus). */
     private static final long SWEEP_SECONDS = 5;
 
     @Inject
     ParleyConfig config;
 
-    /** Presence flushes and the history sweep (web.xml). */
+    @Inject
+    ConnectionRegistry registry;
+
+    /** Presence flushes, the history sweep and the cluster's heartbeats (web.xml). */
     @Resource(lookup = "java:app/concurrent/parley-scheduler")
     ManagedScheduledExecutorService scheduler;
 
     private Chat chat;
-    private ScheduledFuture<?> sweeps;
+    /** The cluster's bus; null on a single node. */
+    private RedisBus cluster;
+    private Runnable stopping;
 
     @PostConstruct
     void start() {
+        if (config.cluster().isPresent()) {
+            ClusterSettings settings = config.cluster().get();
+            cluster = RedisBus.connect(settings, config.chat().history(), this::lapsed);
+            cluster.start(scheduler);
+            chat = new Chat(config.chat(), cluster, scheduler);
+            stopping = () -> {
+                cluster.stop();
+                cluster.close();
+            };
+            LOG.info(() -> "chat: node " + settings.nodeId() + " of the cluster on " + settings.redisUri());
+            return;
+        }
         LocalBus bus = new LocalBus(config.chat().history(), Clock.systemUTC());
         chat = new Chat(config.chat(), bus, scheduler);
-        sweeps = scheduler.scheduleWithFixedDelay(bus::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        var sweeps = scheduler.scheduleWithFixedDelay(bus::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        stopping = () -> sweeps.cancel(false);
     }
 
+    /** On undeploy or shutdown a cluster node's members leave everywhere first. */
     @PreDestroy
     void stop() {
-        sweeps.cancel(false);
+        stopping.run();
     }
 
-    /** The chat session of a newly opened connection, in the protocol it negotiated; it has been greeted. */
+    /**
+     * The chat session of a newly opened connection, in the protocol it negotiated; it has been greeted.
+     * A cluster node out of the cluster closes it with 1012 at once, so that the client tries another.
+     */
     ChatSession open(Connection connection, Protocol protocol) {
         ChatSession session = chat.open(protocol, new ConnectionPeer(connection));
+        if (cluster != null && !cluster.isLive()) {
+            connection.close(Disconnect.NODE_LAPSED);
+            return session;
+        }
         session.opened();
         return session;
     }
 
-    /** Every user name held, both protocols together, in order of claiming. */
-    public List<String> users() {
+    /** Every user name held, both protocols together and on every node, in order of claiming. */
+    public CompletionStage<List<String>> users() {
         return chat.names().list();
+    }
+
+    /** This node lost its lease: its members are being evicted elsewhere, so its clients must go. */
+    private void lapsed() {
+        registry.closeAll(ParleyEndpoint.CHAT, Disconnect.NODE_LAPSED);
     }
 }

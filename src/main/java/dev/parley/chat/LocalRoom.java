@@ -42,6 +42,8 @@ final class LocalRoom implements StreamListener {
     /** Membership changes not yet told, in order; a member that went live meanwhile is owed only the later ones. */
     private final List<Change> pending = new ArrayList<>();
     private boolean presenceScheduled;
+    /** Whether the bus has told the member list it keeps (a cluster's); the in-memory bus never does. */
+    private boolean seeded;
     private int countTold = -1;
 
     LocalRoom(String name, ChatSettings settings, ScheduledExecutorService scheduler) {
@@ -72,6 +74,13 @@ final class LocalRoom implements StreamListener {
         }
         member.startRecovering();
         return true;
+    }
+
+    /** A member that has left stops hearing the room, even before (or without) its leave being told here. */
+    synchronized void detach(RoomMember member) {
+        if (local.get(member.user) == member) {
+            count(local.remove(member.user), -1);
+        }
     }
 
     synchronized boolean isEmpty() {
@@ -114,18 +123,7 @@ final class LocalRoom implements StreamListener {
     public void joined(String user, String content) {
         List<Peer> written = new ArrayList<>();
         synchronized (this) {
-            members.remove(user); // one who comes back goes to the end
-            members.add(user);
-            RoomMember joining = local.get(user);
-            if (joining != null && joining.protocol == Protocol.V1) {
-                joining.announced = true; // its own login is the first it hears
-            }
-            tellV1(() -> new ServerEvent.Login(user, content, List.copyOf(members)), written);
-            if (toldByName() && pending.contains(new Change(user, false))) {
-                tellPresence(written); // keep "left" and "joined" of one user in their order
-            }
-            pending.add(new Change(user, true));
-            schedulePresence();
+            join(user, content, written);
         }
         flush(written);
     }
@@ -134,18 +132,65 @@ final class LocalRoom implements StreamListener {
     public void left(String user, String content) {
         List<Peer> written = new ArrayList<>();
         synchronized (this) {
-            if (!members.remove(user)) {
-                return;
-            }
-            count(local.remove(user), -1);
-            tellV1(() -> new ServerEvent.Logout(user, content, List.copyOf(members)), written);
-            if (toldByName() && pending.contains(new Change(user, true))) {
-                tellPresence(written);
-            }
-            pending.add(new Change(user, false));
-            schedulePresence();
+            leave(user, content, written);
         }
         flush(written);
+    }
+
+    /**
+     * The cluster's member list: taken as it is when this node starts to listen (nobody here is live
+     * yet), told as the difference after events were missed.
+     */
+    @Override
+    public void members(List<String> users) {
+        List<Peer> written = new ArrayList<>();
+        synchronized (this) {
+            if (!seeded) {
+                seeded = true;
+                members.addAll(users);
+                return;
+            }
+            LinkedHashSet<String> now = new LinkedHashSet<>(users);
+            for (String user : List.copyOf(members)) {
+                if (!now.contains(user)) {
+                    leave(user, "", written);
+                }
+            }
+            for (String user : users) {
+                if (!members.contains(user)) {
+                    join(user, "", written);
+                }
+            }
+        }
+        flush(written);
+    }
+
+    private void join(String user, String content, List<Peer> written) {
+        members.remove(user); // one who comes back goes to the end
+        members.add(user);
+        RoomMember joining = local.get(user);
+        if (joining != null && joining.protocol == Protocol.V1) {
+            joining.announced = true; // its own login is the first it hears
+        }
+        tellV1(() -> new ServerEvent.Login(user, content, List.copyOf(members)), written);
+        if (toldByName() && pending.contains(new Change(user, false))) {
+            tellPresence(written); // keep "left" and "joined" of one user in their order
+        }
+        pending.add(new Change(user, true));
+        schedulePresence();
+    }
+
+    private void leave(String user, String content, List<Peer> written) {
+        if (!members.remove(user)) {
+            return;
+        }
+        count(local.remove(user), -1);
+        tellV1(() -> new ServerEvent.Logout(user, content, List.copyOf(members)), written);
+        if (toldByName() && pending.contains(new Change(user, true))) {
+            tellPresence(written);
+        }
+        pending.add(new Change(user, false));
+        schedulePresence();
     }
 
     // ---- what members ask

@@ -1,11 +1,16 @@
 package dev.parley.chat;
 
+import dev.parley.chat.bus.Names;
 import dev.parley.chat.protocol.ChatJson;
 import dev.parley.chat.protocol.ClientMessage;
 import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.chat.protocol.ServerEvent;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The tutorial's chat, byte for byte, as an adapter over the room engine: {@code register} claims a name
@@ -13,10 +18,15 @@ import java.util.Optional;
  */
 final class V1Session implements ChatSession {
 
+    private static final Logger LOG = Logger.getLogger(V1Session.class.getName());
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final Chat chat;
     private final Peer peer;
+    private final Turns turns = new Turns();
     /** The user this connection is registered as, with its lobby membership; null when not registered. */
     private RoomMember member;
+    private Names.Claim claim;
 
     V1Session(Chat chat, Peer peer) {
         this.chat = chat;
@@ -30,20 +40,24 @@ final class V1Session implements ChatSession {
 
     @Override
     public void text(String text) {
+        turns.next(() -> handle(text));
+    }
+
+    private CompletionStage<?> handle(String text) {
         ClientMessage message;
         try {
             message = ChatJson.readClientMessage(text);
         } catch (ProtocolException refused) {
             send(refused.error());
-            return;
+            return DONE;
         }
         if (message instanceof ClientMessage.Register register) {
-            register(register);
+            return register(register);
         } else if (message instanceof ClientMessage.Send send) {
-            send(send);
-        } else if (message instanceof ClientMessage.Unregister unregister) {
-            unregister(unregister);
+            return send(send);
         }
+        unregister((ClientMessage.Unregister) message);
+        return DONE;
     }
 
     @Override
@@ -58,40 +72,50 @@ final class V1Session implements ChatSession {
 
     @Override
     public void closed() {
-        if (member != null) {
-            leave("");
-        }
+        turns.next(() -> {
+            if (member != null) {
+                leave("");
+            }
+            return DONE;
+        });
     }
 
-    private void register(ClientMessage.Register register) {
+    private CompletionStage<?> register(ClientMessage.Register register) {
         if (member != null) {
             refuse(ErrorCode.ALREADY_REGISTERED, "this connection is already registered as '" + member.user + "'");
-            return;
+            return DONE;
         }
-        if (!chat.names().claim(register.uuid(), this)) {
-            refuse(ErrorCode.UUID_TAKEN, "uuid '" + register.uuid() + "' is taken");
-            return;
-        }
-        member = new RoomMember(register.uuid(), Protocol.V1, peer);
-        chat.openInbox(member.user, Protocol.V1, peer);
-        chat.join(member, ChatSettings.LOBBY, Optional.empty(), register.content(), Optional.empty());
+        return watch(chat.names().claim(register.uuid()).thenAccept(held -> {
+            if (held.isEmpty()) {
+                refuse(ErrorCode.UUID_TAKEN, "uuid '" + register.uuid() + "' is taken");
+                return;
+            }
+            claim = held.get();
+            member = new RoomMember(register.uuid(), Protocol.V1, peer);
+            watch(chat.openInbox(member.user, Protocol.V1, peer));
+            watch(chat.join(member, ChatSettings.LOBBY, Optional.empty(), register.content(), Optional.empty()));
+        }));
     }
 
-    private void send(ClientMessage.Send send) {
+    private CompletionStage<?> send(ClientMessage.Send send) {
         if (member == null) {
             refuse(ErrorCode.NOT_REGISTERED, "register before sending");
-            return;
+            return DONE;
         }
+        String from = member.user;
         if (send.to().isEmpty()) {
-            chat.post(member.user, ChatSettings.LOBBY, send.content(), Optional.empty());
-            return;
+            watch(chat.post(from, ChatSettings.LOBBY, send.content(), Optional.empty()));
+            return DONE;
         }
         String to = send.to().get();
-        if (!chat.names().isHeld(to)) {
-            refuse(ErrorCode.NO_SUCH_USER, "no user '" + to + "' is registered");
-            return;
-        }
-        chat.whisper(member.user, to, send.content(), Optional.empty());
+        // the next request waits for the check, so that two whispers are stored in the order sent
+        return watch(chat.names().isHeld(to).thenAccept(held -> {
+            if (held) {
+                watch(chat.whisper(from, to, send.content(), Optional.empty()));
+            } else {
+                refuse(ErrorCode.NO_SUCH_USER, "no user '" + to + "' is registered");
+            }
+        }));
     }
 
     private void unregister(ClientMessage.Unregister unregister) {
@@ -107,9 +131,20 @@ final class V1Session implements ChatSession {
     private void leave(String content) {
         RoomMember leaving = member;
         member = null;
-        chat.leave(leaving, ChatSettings.LOBBY, content);
+        watch(chat.leave(leaving, ChatSettings.LOBBY, content));
         chat.closeInbox(leaving.user);
-        chat.names().release(leaving.user, this);
+        watch(chat.names().release(claim));
+        claim = null;
+    }
+
+    /** A chat step that fails is the bus's failure (Redis unreachable): logged, and the client told. */
+    private <T> CompletionStage<T> watch(CompletionStage<T> step) {
+        step.exceptionally(failure -> {
+            LOG.log(Level.WARNING, "chat request of " + peer + " failed", failure);
+            refuse(ErrorCode.UNAVAILABLE, "the chat is unavailable; try again");
+            return null;
+        });
+        return step;
     }
 
     private void refuse(ErrorCode code, String reason) {

@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import dev.parley.chat.bus.Appended;
+import dev.parley.chat.bus.Names;
 import dev.parley.chat.bus.Stored;
 import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ProtocolException;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,11 +24,14 @@ import java.util.logging.Logger;
 final class V2Session implements ChatSession {
 
     private static final Logger LOG = Logger.getLogger(V2Session.class.getName());
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final Chat chat;
     private final Peer peer;
+    private final Turns turns = new Turns();
     /** The name this session holds, once {@code hello} is done. */
     private String user;
+    private Names.Claim claim;
     private final Map<String, RoomMember> rooms = new LinkedHashMap<>();
 
     V2Session(Chat chat, Peer peer) {
@@ -41,33 +46,39 @@ final class V2Session implements ChatSession {
 
     @Override
     public void text(String text) {
+        turns.next(() -> handle(text));
+    }
+
+    /** Handles one request; what it returns is what the next one waits for (a name's claim, say). */
+    private CompletionStage<?> handle(String text) {
         Request request;
         try {
             request = V2Json.readRequest(text);
         } catch (ProtocolException refused) {
             refuse(refused.error().code(), refused.error().reason(), refused.ref(), refused.cid());
-            return;
+            return DONE;
         }
         if (user == null && !(request instanceof Request.Hello)) {
             refuse(ErrorCode.HELLO_FIRST, "say hello first", request.ref(), cidOf(request));
-            return;
+            return DONE;
         }
         // Java 17 has no pattern switch: one instanceof per record of the sealed interface
         if (request instanceof Request.Hello hello) {
-            hello(hello);
+            return hello(hello);
+        } else if (request instanceof Request.SendToUser send) {
+            return send(send);
         } else if (request instanceof Request.Join join) {
             join(join);
         } else if (request instanceof Request.Leave leave) {
             leave(leave);
         } else if (request instanceof Request.SendToRoom send) {
             send(send);
-        } else if (request instanceof Request.SendToUser send) {
-            send(send);
         } else if (request instanceof Request.History history) {
             history(history);
         } else if (request instanceof Request.Members members) {
             members(members);
         }
+        return DONE;
     }
 
     @Override
@@ -83,35 +94,40 @@ final class V2Session implements ChatSession {
 
     @Override
     public void closed() {
-        if (user == null) {
-            return;
-        }
-        rooms.forEach((room, member) -> chat.leave(member, room, ""));
-        rooms.clear();
-        chat.closeInbox(user);
-        chat.names().release(user, this);
+        turns.next(() -> {
+            if (user != null) {
+                rooms.forEach((room, member) -> watch(chat.leave(member, room, ""), Optional.empty(), Optional.empty()));
+                rooms.clear();
+                chat.closeInbox(user);
+                watch(chat.names().release(claim), Optional.empty(), Optional.empty());
+            }
+            return DONE;
+        });
     }
 
-    private void hello(Request.Hello hello) {
+    private CompletionStage<?> hello(Request.Hello hello) {
         if (user != null) {
             refuse(ErrorCode.ALREADY_REGISTERED, "this connection is already '" + user + "'", hello.ref(),
                     Optional.empty());
-            return;
+            return DONE;
         }
-        if (!chat.names().claim(hello.user(), this)) {
-            refuse(ErrorCode.UUID_TAKEN, "user '" + hello.user() + "' is taken", hello.ref(), Optional.empty());
-            return;
-        }
-        user = hello.user();
-        // anonymous mode: the inbox starts afresh with the name, so there is nothing to recover
-        reply(chat.openInbox(user, Protocol.V2, peer).thenApply(inbox -> new Event.Welcome(user,
-                new Event.Resume(inbox.epoch(), inbox.seq(), false, 0), hello.ref())));
+        return watch(chat.names().claim(hello.user()).thenAccept(held -> {
+            if (held.isEmpty()) {
+                refuse(ErrorCode.UUID_TAKEN, "user '" + hello.user() + "' is taken", hello.ref(), Optional.empty());
+                return;
+            }
+            claim = held.get();
+            user = hello.user();
+            // anonymous mode: the inbox starts afresh with the name, so there is nothing to recover
+            reply(chat.openInbox(user, Protocol.V2, peer).thenApply(inbox -> new Event.Welcome(user,
+                    new Event.Resume(inbox.epoch(), inbox.seq(), false, 0), hello.ref())), hello.ref(), Optional.empty());
+        }), hello.ref(), Optional.empty());
     }
 
     private void join(Request.Join join) {
         RoomMember member = rooms.get(join.room());
         if (member != null) {
-            watch(chat.rejoin(member, join.room(), join.since(), join.ref()));
+            watch(chat.rejoin(member, join.room(), join.since(), join.ref()), join.ref(), Optional.empty());
             return;
         }
         if (rooms.size() >= chat.settings().roomsPerConnection()) {
@@ -125,7 +141,7 @@ final class V2Session implements ChatSession {
         }
         member = new RoomMember(user, Protocol.V2, peer);
         rooms.put(join.room(), member);
-        watch(chat.join(member, join.room(), join.since(), "", join.ref()));
+        watch(chat.join(member, join.room(), join.since(), "", join.ref()), join.ref(), Optional.empty());
     }
 
     private void leave(Request.Leave leave) {
@@ -134,7 +150,8 @@ final class V2Session implements ChatSession {
             notJoined(leave.room(), leave.ref(), Optional.empty());
             return;
         }
-        reply(chat.leave(member, leave.room(), "").thenApply(done -> new Event.Left(leave.room(), leave.ref())));
+        reply(chat.leave(member, leave.room(), "").thenApply(done -> new Event.Left(leave.room(), leave.ref())),
+                leave.ref(), Optional.empty());
     }
 
     private void send(Request.SendToRoom send) {
@@ -144,17 +161,21 @@ final class V2Session implements ChatSession {
         }
         reply(chat.post(user, send.room(), send.text(), Optional.of(send.cid())).thenApply((Appended stored) ->
                 new Event.Ack(send.cid(), stored.seq(), stored.dup(), Optional.of(send.room()), Optional.empty(),
-                        send.ref())));
+                        send.ref())), send.ref(), Optional.of(send.cid()));
     }
 
-    private void send(Request.SendToUser send) {
-        if (!chat.names().isHeld(send.to())) {
-            refuse(ErrorCode.NO_SUCH_USER, "no user '" + send.to() + "' is online", send.ref(), Optional.of(send.cid()));
-            return;
-        }
-        reply(chat.whisper(user, send.to(), send.text(), Optional.of(send.cid())).thenApply((Appended stored) ->
-                new Event.Ack(send.cid(), stored.seq(), stored.dup(), Optional.empty(), Optional.of(send.to()),
-                        send.ref())));
+    /** The next request waits for the check, so that two private sends are stored in the order sent. */
+    private CompletionStage<?> send(Request.SendToUser send) {
+        Optional<String> cid = Optional.of(send.cid());
+        return watch(chat.names().isHeld(send.to()).thenAccept(held -> {
+            if (!held) {
+                refuse(ErrorCode.NO_SUCH_USER, "no user '" + send.to() + "' is online", send.ref(), cid);
+                return;
+            }
+            reply(chat.whisper(user, send.to(), send.text(), cid).thenApply((Appended stored) ->
+                    new Event.Ack(send.cid(), stored.seq(), stored.dup(), Optional.empty(), Optional.of(send.to()),
+                            send.ref())), send.ref(), cid);
+        }), send.ref(), cid);
     }
 
     private void history(Request.History history) {
@@ -167,7 +188,7 @@ final class V2Session implements ChatSession {
                     List<Event.Message> messages = slice.messages().stream()
                             .map((Stored m) -> Render.message(Optional.of(history.room()), slice.epoch(), m)).toList();
                     return new Event.History(history.room(), messages, slice.more(), history.ref());
-                }));
+                }), history.ref(), Optional.empty());
     }
 
     private void members(Request.Members members) {
@@ -187,8 +208,8 @@ final class V2Session implements ChatSession {
         send(new Event.Error(code, reason, ref, cid));
     }
 
-    private void reply(CompletionStage<? extends Event> reply) {
-        watch(reply.thenAccept(this::send));
+    private void reply(CompletionStage<? extends Event> reply, Optional<String> ref, Optional<String> cid) {
+        watch(reply.thenAccept(this::send), ref, cid);
     }
 
     private void send(Event event) {
@@ -197,14 +218,17 @@ final class V2Session implements ChatSession {
         ChatLog.replied(frame, peer);
     }
 
-    /** A bus call that fails is this server's fault: logged, and the client told without details. */
-    private void watch(CompletionStage<?> call) {
+    /**
+     * A bus call that fails is the bus's failure (Redis unreachable or too slow): logged, and the client
+     * told, with the request's ref and cid, that it was not done and may be retried.
+     */
+    private <T> CompletionStage<T> watch(CompletionStage<T> call, Optional<String> ref, Optional<String> cid) {
         call.exceptionally(failure -> {
             LOG.log(Level.WARNING, "chat request of '" + user + "' failed", failure);
-            send(new Event.Error(ErrorCode.BAD_MESSAGE, "the server could not do that", Optional.empty(),
-                    Optional.empty()));
+            refuse(ErrorCode.UNAVAILABLE, "the chat is unavailable; try again", ref, cid);
             return null;
         });
+        return call;
     }
 
     private static Optional<String> cidOf(Request request) {

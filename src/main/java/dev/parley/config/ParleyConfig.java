@@ -2,6 +2,7 @@ package dev.parley.config;
 
 import dev.parley.chat.ChatSettings;
 import dev.parley.chat.bus.HistoryLimits;
+import dev.parley.chat.bus.redis.ClusterSettings;
 import dev.parley.connection.OutboxLimits;
 import dev.parley.connection.OutboxWriter;
 import dev.parley.connection.ParleyEndpoint;
@@ -16,6 +17,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -52,6 +55,8 @@ public class ParleyConfig {
     public static final String DEFAULT_PRESENCE_INTERVAL_MILLIS = "250";
     public static final String DEFAULT_ROOMS_PER_CONNECTION = "64";
     public static final String DEFAULT_ROOMS_MAX = "100000";
+    public static final String DEFAULT_NODE_TTL_SECONDS = "15";
+    public static final String DEFAULT_REDIS_TIMEOUT_MILLIS = "2000";
 
     @Inject
     Config config;
@@ -142,6 +147,14 @@ public class ParleyConfig {
     @ConfigProperty(name = "parley.rooms.max", defaultValue = DEFAULT_ROOMS_MAX)
     int roomsMax;
 
+    @Inject
+    @ConfigProperty(name = "parley.cluster.node-ttl-seconds", defaultValue = DEFAULT_NODE_TTL_SECONDS)
+    int nodeTtlSeconds;
+
+    @Inject
+    @ConfigProperty(name = "parley.redis.timeout-millis", defaultValue = DEFAULT_REDIS_TIMEOUT_MILLIS)
+    int redisTimeoutMillis;
+
     // what every handshake or connection needs, derived from the settings above once
     private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint = new EnumMap<>(ParleyEndpoint.class);
     private OriginPolicy originPolicy;
@@ -150,6 +163,7 @@ public class ParleyConfig {
     private OutboxLimits outboxLimits;
     private RateLimits rateLimits;
     private ChatSettings chatSettings;
+    private Optional<ClusterSettings> cluster;
 
     /**
      * {@code parley.allowed-origins} and {@code parley.trusted-proxies} are looked up rather than injected:
@@ -172,6 +186,19 @@ public class ParleyConfig {
         chatSettings = new ChatSettings(new HistoryLimits(historySize, Duration.ofSeconds(historyTtlSeconds),
                 historyMaxBytes, Duration.ofSeconds(sendDedupeSeconds)), historyOnJoin, presenceFullLimit,
                 Duration.ofMillis(presenceIntervalMillis), roomsPerConnection, roomsMax);
+        cluster = config.getOptionalValue("parley.redis.uri", String.class).filter(uri -> !uri.isBlank())
+                .map(uri -> new ClusterSettings(uri.strip(), config.getOptionalValue("parley.node.id", String.class)
+                        .filter(id -> !id.isBlank()).orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8)),
+                        Duration.ofSeconds(nodeTtlSeconds), Duration.ofMillis(redisTimeoutMillis)));
+    }
+
+    /**
+     * {@code parley.redis.uri}, {@code parley.node.id} (a random one if unset), {@code
+     * parley.cluster.node-ttl-seconds} and {@code parley.redis.timeout-millis}: the cluster this node is
+     * part of; none, the default, is a single node on the in-memory bus.
+     */
+    public Optional<ClusterSettings> cluster() {
+        return cluster;
     }
 
     /** History, presence and room limits of the chat. */

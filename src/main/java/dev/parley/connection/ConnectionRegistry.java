@@ -120,6 +120,11 @@ public class ConnectionRegistry {
         }
     }
 
+    /** Closes every connection of {@code endpoint} for {@code why}, after what was queued to it. */
+    public void closeAll(ParleyEndpoint endpoint, Disconnect why) {
+        open.get(endpoint).forEach(connection -> connection.close(why));
+    }
+
     /** Every open connection, all endpoints together. */
     Stream<Connection> connections() {
         return open.values().stream().flatMap(Set::stream);

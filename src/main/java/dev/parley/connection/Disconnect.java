@@ -21,7 +21,9 @@ public enum Disconnect {
     /** Its outbound queue passed its bound while it was not reading. */
     SLOW_CONSUMER(CloseCodes.VIOLATED_POLICY, "slow consumer"),
     /** Undeploy or shutdown. */
-    SHUTDOWN(CloseCodes.GOING_AWAY, "server shutting down");
+    SHUTDOWN(CloseCodes.GOING_AWAY, "server shutting down"),
+    /** This node lost its place in the cluster (Redis out of reach): its clients should go to another. */
+    NODE_LAPSED(CloseCodes.SERVICE_RESTART, "node out of the cluster; reconnect");
 
     /** Made once: a CloseReason is immutable. */
     private final CloseReason reason;

@@ -10,8 +10,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.concurrent.CompletionStage;
 
-/** {@code GET /api/status}: open connections per endpoint and the chat's users (names held, both protocols). */
+/** {@code GET /api/status}: open connections per endpoint and the chat's users (names held, both protocols, on all nodes). */
 @Path("status")
 public class StatusResource {
 
@@ -23,13 +24,15 @@ public class StatusResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public String status() {
+    public CompletionStage<String> status() {
         JsonObjectBuilder connections = Json.createObjectBuilder();
         registry.openConnections().forEach((endpoint, count) -> connections.add(endpoint.key(), count));
-        JsonObject status = Json.createObjectBuilder()
-                .add("connections", connections)
-                .add("users", Json.createArrayBuilder(chat.users()))
-                .build();
-        return status.toString();
+        return chat.users().thenApply(users -> {
+            JsonObject status = Json.createObjectBuilder()
+                    .add("connections", connections)
+                    .add("users", Json.createArrayBuilder(users))
+                    .build();
+            return status.toString();
+        });
     }
 }

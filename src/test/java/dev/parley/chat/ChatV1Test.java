@@ -128,7 +128,7 @@ class ChatV1Test {
         bob.receives("{'type':'logout','uuid':'alice','content':'','user_list':['bob']}");
         bob.hearsNothing();
         alice.hearsNothing();
-        assertEquals(List.of("bob"), kit.chat.names().list());
+        assertEquals(List.of("bob"), kit.chat.names().list().toCompletableFuture().join());
     }
 
     @Test

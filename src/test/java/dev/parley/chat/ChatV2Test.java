@@ -67,7 +67,7 @@ class ChatV2Test {
         assertEquals(new Welcome("alice", new Resume(welcome.inbox().epoch(), 0, false, 0), Optional.of("h1")),
                 welcome);
         alice.hearsNothing();
-        assertEquals(List.of("alice"), kit.chat.names().list());
+        assertEquals(List.of("alice"), kit.chat.names().list().toCompletableFuture().join());
     }
 
     @Test
@@ -93,7 +93,7 @@ class ChatV2Test {
         impostor.closes(); // releases bob
         v1Bob.says("{'type':'register','uuid':'bob','content':'hi'}");
         v1Bob.receives("{'type':'login','uuid':'bob','content':'hi','user_list':['alice','bob']}");
-        assertEquals(List.of("alice", "bob"), kit.chat.names().list());
+        assertEquals(List.of("alice", "bob"), kit.chat.names().list().toCompletableFuture().join());
     }
 
     @Test
@@ -106,7 +106,7 @@ class ChatV2Test {
         alice.says("{'type':'hello','user':'alice','ref':'h3'}");
         assertError(ALREADY_REGISTERED, "h3", null, alice.next());
         alice.hearsNothing();
-        assertEquals(List.of("alice"), kit.chat.names().list());
+        assertEquals(List.of("alice"), kit.chat.names().list().toCompletableFuture().join());
     }
 
     // ---- rooms

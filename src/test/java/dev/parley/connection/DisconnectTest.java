@@ -18,7 +18,8 @@ class DisconnectTest {
                 Disconnect.TOO_MANY_CONNECTIONS, "1013 too many connections",
                 Disconnect.NO_ANSWER, "1001 no answer to ping",
                 Disconnect.SLOW_CONSUMER, "1008 slow consumer",
-                Disconnect.SHUTDOWN, "1001 server shutting down");
+                Disconnect.SHUTDOWN, "1001 server shutting down",
+                Disconnect.NODE_LAPSED, "1012 node out of the cluster; reconnect");
         Map<Disconnect, String> actual = Stream.of(Disconnect.values()).collect(Collectors.toMap(d -> d,
                 d -> d.reason().getCloseCode().getCode() + " " + d.reason().getReasonPhrase()));
         assertEquals(expected, actual);

@@ -11,6 +11,9 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ChatBus {
 
+    /** The user names, held once across everything this bus connects. */
+    Names names();
+
     /**
      * Stores {@code draft} as the stream's next message, then every listener of the stream hears it. A
      * draft with a cid that its sender already sent to this stream within the dedupe window is not stored

@@ -21,12 +21,18 @@ public final class LocalBus implements ChatBus {
     private final Clock clock;
     private final ConcurrentHashMap<Stream, LocalStream> streams = new ConcurrentHashMap<>();
     private final Dedupe dedupe = new Dedupe();
+    private final Names names = new LocalNames();
     private final AtomicLong totalWeight = new AtomicLong();
     private final Object eviction = new Object();
 
     public LocalBus(HistoryLimits limits, Clock clock) {
         this.limits = limits;
         this.clock = clock;
+    }
+
+    @Override
+    public Names names() {
+        return names;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.parley.chat.bus;
 
+import java.util.List;
+
 /**
  * This node's delivery of one stream's events. The bus calls it for each event in the stream's order,
  * one call at a time, so that every receiver sees one order.
@@ -15,5 +17,13 @@ public interface StreamListener {
 
     /** {@code user} left the room; {@code content} is a v1 unregister's farewell, else empty. */
     default void left(String user, String content) {
+    }
+
+    /**
+     * The room's whole member list, in order of joining, from a bus that keeps it apart from this node:
+     * once when this node starts to listen, before any other event, and again after membership events
+     * were missed (a pub/sub reconnect), when the listener tells the difference as joins and leaves.
+     */
+    default void members(List<String> users) {
     }
 }

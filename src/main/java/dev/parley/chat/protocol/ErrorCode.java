@@ -13,6 +13,8 @@ public enum ErrorCode {
     NOT_YOURS,
     NO_SUCH_USER,
     RATE_LIMITED,
+    /** The chat's store (Redis) did not answer in time: the request was not done, and may be retried. */
+    UNAVAILABLE,
     // parley.v2 only
     HELLO_FIRST,
     BAD_ROOM,

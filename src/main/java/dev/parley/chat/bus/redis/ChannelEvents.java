@@ -14,7 +14,10 @@ final class ChannelEvents {
     private ChannelEvents() {
     }
 
-    /** A channel message: {@code k} is "m" (a message), "j" (a join) or "l" (a leave). */
+    /**
+     * A channel message: {@code k} is "m" (a message), "j" (a join) or "l" (a leave); {@code e} is the
+     * stream's epoch, {@code s} a message's seq and {@code v} a membership change's version.
+     */
     static StreamDelivery.Event read(String json) {
         JsonObject event;
         try (JsonReader reader = Json.createReader(new StringReader(json))) {
@@ -22,7 +25,8 @@ final class ChannelEvents {
         }
         String kind = event.getString("k");
         if (!"m".equals(kind)) {
-            return new StreamDelivery.Membership("j".equals(kind), event.getString("u"), event.getString("c", ""));
+            return new StreamDelivery.Membership(event.getString("e"), event.getJsonNumber("v").longValueExact(),
+                    "j".equals(kind), event.getString("u"), event.getString("c", ""));
         }
         Stored message = new Stored(event.getJsonNumber("s").longValueExact(), event.getJsonNumber("t").longValueExact(),
                 event.getString("f"), optional(event, "o"), event.getString("x"), optional(event, "c"));

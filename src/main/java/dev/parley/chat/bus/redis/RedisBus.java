@@ -5,6 +5,7 @@ import dev.parley.chat.bus.ChatBus;
 import dev.parley.chat.bus.Draft;
 import dev.parley.chat.bus.Epochs;
 import dev.parley.chat.bus.HistoryLimits;
+import dev.parley.chat.bus.Names;
 import dev.parley.chat.bus.Recovery;
 import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stored;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,24 +47,27 @@ public final class RedisBus implements ChatBus, AutoCloseable {
 
     private static final Script APPEND = Script.of("append", ScriptOutputType.MULTI);
     private static final Script MEMBERSHIP = Script.of("membership", ScriptOutputType.INTEGER);
+    private static final Script STATE = Script.of("state", ScriptOutputType.MULTI);
     private static final Script RECOVER = Script.of("recover", ScriptOutputType.MULTI);
     private static final Script BEFORE = Script.of("before", ScriptOutputType.MULTI);
 
     private final HistoryLimits limits;
+    private final ClusterNode node;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     /** This node's deliveries, by channel. */
     private final ConcurrentHashMap<String, StreamDelivery> deliveries = new ConcurrentHashMap<>();
-    /** This node's subscriptions, done once Redis confirmed them: a stream's calls wait for its own. */
-    private final ConcurrentHashMap<Stream, CompletionStage<Void>> subscriptions = new ConcurrentHashMap<>();
+    /** This node's subscriptions, done once Redis confirmed them and the stream's state was read: a stream's calls wait for its own. */
+    private final ConcurrentHashMap<Stream, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
 
-    private RedisBus(HistoryLimits limits, RedisClient client) {
+    private RedisBus(ClusterSettings cluster, HistoryLimits limits, RedisClient client, Runnable lapsed) {
         this.limits = limits;
         this.client = client;
         this.connection = client.connect(StringCodec.UTF8);
         this.redis = connection.async();
+        this.node = new ClusterNode(cluster.nodeId(), cluster.nodeTtl(), cluster.timeout(), limits, redis, lapsed);
         this.pubsub = client.connectPubSub(StringCodec.UTF8);
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -81,11 +86,41 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         });
     }
 
-    /** Connects to {@code uri} (for example {@code redis://127.0.0.1:6379}); Redis calls fail after {@code timeout}. */
+    /**
+     * Connects to the cluster's Redis (a {@code redis://}, {@code rediss://} or {@code redis-sentinel://}
+     * URI); Redis calls fail after the timeout. {@code lapsed} is told when this node has lost its place
+     * in the cluster and must close its clients. Call {@link #start} to take part.
+     */
+    public static RedisBus connect(ClusterSettings cluster, HistoryLimits limits, Runnable lapsed) {
+        RedisClient client = RedisClient.create(RedisURI.create(cluster.redisUri()));
+        client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(cluster.timeout())).build());
+        return new RedisBus(cluster, limits, client, lapsed);
+    }
+
+    /** A node of a random id, with the default TTL, that nobody is told of when it lapses (tests). */
     public static RedisBus connect(String uri, Duration timeout, HistoryLimits limits) {
-        RedisClient client = RedisClient.create(RedisURI.create(uri));
-        client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(timeout)).build());
-        return new RedisBus(limits, client);
+        return connect(new ClusterSettings(uri, "node-" + Epochs.next(), Duration.ofSeconds(15), timeout), limits, () -> {
+        });
+    }
+
+    /** Takes this node's lease (waiting for Redis up to the timeout), then keeps it and reaps dead nodes'. */
+    public void start(ScheduledExecutorService scheduler) {
+        node.start(scheduler);
+    }
+
+    /** Whether this node holds a live lease, so that it may serve clients. */
+    public boolean isLive() {
+        return node.isLive();
+    }
+
+    /** Leaves the cluster at undeploy or shutdown: this node's members leave everywhere, its names are freed. */
+    public void stop() {
+        node.stop();
+    }
+
+    @Override
+    public Names names() {
+        return node.names();
     }
 
     @Override
@@ -122,18 +157,24 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         return membership(room, "l", user, content);
     }
 
+    /**
+     * A join is filed under this node's lease before it is made, so that a reaper finds it should the
+     * node die; both wait for the node to know the room's state, so that the join's version is after it.
+     */
     private CompletionStage<Void> membership(Stream room, String kind, String user, String content) {
         RedisKeys keys = RedisKeys.of(room);
-        return subscribed(room).thenCompose(ready -> MEMBERSHIP.<Long>run(redis,
-                new String[] {keys.meta(), keys.members()}, kind, user, content, keys.channel(),
-                Long.toString(limits.ttl().toMillis()))).thenApply(changed -> null);
+        String lease = node.lease();
+        CompletionStage<?> filed = "j".equals(kind)
+                ? ready(room).thenCompose(ready -> redis.sadd(RedisKeys.roomsOf(lease), room.name()))
+                : ready(room);
+        return filed.thenCompose(done -> MEMBERSHIP.<Long>run(redis, keys.membership(), kind, user, content,
+                keys.channel(), Long.toString(limits.ttl().toMillis()), Epochs.next(), lease)).thenApply(changed -> null);
     }
 
     @Override
     public CompletionStage<Recovery> recover(Stream stream, Optional<Position> since, int latest) {
         RedisKeys keys = RedisKeys.of(stream);
-        return subscribed(stream).thenCompose(ready -> RECOVER.<List<Object>>run(redis,
-                new String[] {keys.meta(), keys.log(), keys.members()}, Epochs.next(),
+        return ready(stream).thenCompose(ready -> RECOVER.<List<Object>>run(redis, keys.stream(), Epochs.next(),
                 since.map(Position::epoch).orElse(""), Long.toString(since.map(Position::seq).orElse(0L)),
                 Integer.toString(latest), Long.toString(limits.ttl().toMillis()))).thenApply(reply -> {
                     boolean recovered = (Long) reply.get(2) == 1;
@@ -148,7 +189,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     @Override
     public CompletionStage<Slice> before(Stream stream, long before, int limit, long maxWeight) {
         RedisKeys keys = RedisKeys.of(stream);
-        return BEFORE.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members()}, Epochs.next(),
+        return BEFORE.<List<Object>>run(redis, keys.stream(), Epochs.next(),
                 Long.toString(before), Integer.toString(limit + 1), Long.toString(limits.ttl().toMillis()))
                 .thenApply(reply -> {
                     List<Stored> newestFirst = entries(reply.get(1));
@@ -167,11 +208,17 @@ public final class RedisBus implements ChatBus, AutoCloseable {
                 });
     }
 
+    /** Subscribes to the stream's channel, then reads where the stream is: its calls wait for both. */
     @Override
     public void subscribe(Stream stream, StreamListener listener) {
         RedisKeys keys = RedisKeys.of(stream);
-        deliveries.put(keys.channel(), new StreamDelivery(listener, (epoch, after) -> readAfter(stream, epoch, after)));
-        subscriptions.put(stream, pubsub.async().ssubscribe(keys.channel()).toCompletableFuture());
+        StreamDelivery delivery = new StreamDelivery(listener, (epoch, after) -> state(stream, epoch, after));
+        deliveries.put(keys.channel(), delivery);
+        subscriptions.put(stream, started(keys, delivery));
+    }
+
+    private CompletableFuture<Void> started(RedisKeys keys, StreamDelivery delivery) {
+        return pubsub.async().ssubscribe(keys.channel()).thenCompose(subscribed -> delivery.start()).toCompletableFuture();
     }
 
     @Override
@@ -180,6 +227,9 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         if (deliveries.remove(keys.channel()) != null) {
             subscriptions.remove(stream);
             watch(pubsub.async().sunsubscribe(keys.channel()), "unsubscribe from " + keys.channel());
+            if (stream.kind() == Stream.Kind.ROOM) {
+                watch(redis.srem(RedisKeys.roomsOf(node.lease()), stream.name()), "unfile room " + stream.name());
+            }
         }
     }
 
@@ -190,15 +240,33 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         watch(redis.del(keys.meta(), keys.log()), "drop " + keys.tag());
     }
 
+    /** Disconnects; without {@link #stop} first, this node's members stay until the others evict them. */
     @Override
     public void close() {
+        node.halt();
         pubsub.close();
         connection.close();
         client.shutdown();
     }
 
-    private CompletionStage<Void> subscribed(Stream stream) {
-        return subscriptions.getOrDefault(stream, CompletableFuture.completedFuture(null));
+    /**
+     * Done once this node hears the stream and knows where it is; a start that failed (Redis was away) is
+     * tried again by the next call that needs it.
+     */
+    private CompletionStage<Void> ready(Stream stream) {
+        CompletableFuture<Void> started = subscriptions.get(stream);
+        if (started == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (started.isCompletedExceptionally()) {
+            RedisKeys keys = RedisKeys.of(stream);
+            StreamDelivery delivery = deliveries.get(keys.channel());
+            if (delivery != null) {
+                CompletableFuture<Void> again = started(keys, delivery);
+                return subscriptions.replace(stream, started, again) ? again : ready(stream);
+            }
+        }
+        return started;
     }
 
     private void heard(String channel, String message) {
@@ -213,12 +281,14 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         }
     }
 
-    /** The log's messages after {@code seq} of {@code epoch}: a node's catch-up after a gap in its channel. */
-    private CompletionStage<StreamDelivery.Range> readAfter(Stream stream, String epoch, long seq) {
+    /** Where the stream is, with its messages after this node's position: a node's start, or its catch-up after a gap. */
+    @SuppressWarnings("unchecked")
+    private CompletionStage<StreamDelivery.State> state(Stream stream, Optional<String> epoch, long seq) {
         RedisKeys keys = RedisKeys.of(stream);
-        return RECOVER.<List<Object>>run(redis, new String[] {keys.meta(), keys.log(), keys.members()}, Epochs.next(),
-                epoch, Long.toString(seq), "0", Long.toString(limits.ttl().toMillis()))
-                .thenApply(reply -> new StreamDelivery.Range((Long) reply.get(2) == 1 ? entries(reply.get(3)) : List.of()));
+        return STATE.<List<Object>>run(redis, keys.stream(), Epochs.next(), epoch.orElse(""), Long.toString(seq),
+                Long.toString(limits.ttl().toMillis()))
+                .thenApply(reply -> new StreamDelivery.State((String) reply.get(0), (Long) reply.get(1), (Long) reply.get(2),
+                        List.copyOf((List<String>) reply.get(3)), entries(reply.get(4))));
     }
 
     private static List<Stored> entries(Object reply) {

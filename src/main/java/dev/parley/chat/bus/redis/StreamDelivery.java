@@ -4,126 +4,195 @@ import dev.parley.chat.bus.StreamListener;
 import dev.parley.chat.bus.Stored;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One stream's delivery on this node: the channel's events, handed to the listener in order, once. Pub/sub
- * is at most once, so a message whose seq is not the next one (after a reconnect, say) has the missed
- * range read from the log, once for all of this node's members, and delivered first; events that arrive
+ * One stream's delivery on this node: the channel's events, handed to the listener in order, once. It
+ * starts from a read of the stream's state (its member list, last seq and membership version) once the
+ * channel is subscribed. Pub/sub is at most once: a message whose seq, or a membership change whose
+ * version, is not the next one (after a reconnect, say) has the stream read again, once for all of this
+ * node's members: the member list first, then the missed messages in order; events that arrive
  * meanwhile wait their turn. Clients never see the hole.
  */
 final class StreamDelivery {
 
     private static final Logger LOG = Logger.getLogger(StreamDelivery.class.getName());
 
-    /** An event as the channel carries it. */
+    /** An event as the channel carries it, under the stream's epoch. */
     sealed interface Event {
+        String epoch();
     }
 
     record Posted(String epoch, Stored message) implements Event {
     }
 
-    record Membership(boolean joined, String user, String content) implements Event {
+    /** A join or leave, with the stream's membership version that it made. */
+    record Membership(String epoch, long version, boolean joined, String user, String content) implements Event {
     }
 
-    /** The log's messages after a seq, if it still holds all of them under the epoch asked for; else none. */
-    record Range(List<Stored> messages) {
+    /**
+     * The stream as read now: its epoch, last seq and membership version, its members in order of joining,
+     * and the messages it holds after the position asked for (all of them if that was of another epoch).
+     */
+    record State(String epoch, long seq, long version, List<String> members, List<Stored> after) {
     }
 
     private final StreamListener listener;
-    private final BiFunction<String, Long, CompletionStage<Range>> readAfter;
-    /** The epoch and seq of the last message delivered; null until the first arrives. */
+    /** Reads the stream's state and its messages after (epoch, seq); no epoch: none of them. */
+    private final BiFunction<Optional<String>, Long, CompletionStage<State>> read;
+    /** Where this node is in the stream; epoch null until the first read. */
     private String epoch;
     private long delivered;
-    private boolean filling;
+    private long version;
+    private boolean reading;
     private final ArrayDeque<Event> waiting = new ArrayDeque<>();
 
-    StreamDelivery(StreamListener listener, BiFunction<String, Long, CompletionStage<Range>> readAfter) {
+    StreamDelivery(StreamListener listener, BiFunction<Optional<String>, Long, CompletionStage<State>> read) {
         this.listener = listener;
-        this.readAfter = readAfter;
+        this.read = read;
+    }
+
+    /** Reads where the stream is: call once its channel is subscribed. Done when the listener has heard it. */
+    synchronized CompletionStage<Void> start() {
+        return reread(null);
     }
 
     synchronized void on(Event event) {
-        if (filling) {
+        if (reading || epoch == null) {
             waiting.add(event);
         } else {
             deliver(event);
         }
     }
 
-    private void deliver(Event event) {
-        if (event instanceof Membership m) {
-            if (m.joined()) {
-                listener.joined(m.user(), m.content());
-            } else {
-                listener.left(m.user(), m.content());
-            }
-            return;
-        }
-        Posted posted = (Posted) event;
-        long seq = posted.message().seq();
-        if (epoch == null) {
-            epoch = posted.epoch(); // subscribed just now: what came before is the joining members' recovery
-            delivered = seq - 1;
-        } else if (!epoch.equals(posted.epoch())) {
-            epoch = posted.epoch(); // the stream's history was lost: its new numbering starts at 1
-            delivered = 0;
-        }
-        if (seq <= delivered) {
-            return; // the catch-up had it
-        }
-        if (seq > delivered + 1) {
-            fill(posted);
-            return;
-        }
-        listener.posted(epoch, posted.message());
-        delivered = seq;
-    }
-
     /**
-     * Reads what the log holds after the last message delivered: after this node subscribed again (a
+     * Reads what the stream holds beyond this node's position: after this node subscribed again (a
      * reconnect), when whatever was published meanwhile may be the last the stream had for a while.
      */
     synchronized void catchUp() {
-        if (epoch != null && !filling) {
-            fill(null);
+        if (epoch != null && !reading) {
+            reread(null);
         }
     }
 
-    /** Reads what was missed before {@code next} (if any), delivers it, then the events that waited meanwhile. */
-    private void fill(Posted next) {
-        filling = true;
-        if (next != null) {
-            waiting.addFirst(next);
+    private void deliver(Event event) {
+        if (!event.epoch().equals(epoch)) {
+            reread(event); // the stream's history was lost or dropped: it is numbered afresh
+        } else if (event instanceof Membership m) {
+            if (m.version() == version + 1) {
+                version = m.version();
+                if (m.joined()) {
+                    listener.joined(m.user(), m.content());
+                } else {
+                    listener.left(m.user(), m.content());
+                }
+            } else if (m.version() > version) {
+                reread(event);
+            }
+        } else {
+            Posted posted = (Posted) event;
+            long seq = posted.message().seq();
+            if (seq == delivered + 1) {
+                listener.posted(epoch, posted.message());
+                delivered = seq;
+            } else if (seq > delivered) {
+                reread(event);
+            }
         }
+    }
+
+    /** Reads the stream's state, tells what changed, then the events that waited meanwhile. */
+    private CompletionStage<Void> reread(Event trigger) {
+        reading = true;
+        if (trigger != null) {
+            waiting.addFirst(trigger);
+        }
+        CompletableFuture<Void> told = new CompletableFuture<>();
+        Optional<String> from = Optional.ofNullable(epoch);
         long after = delivered;
-        readAfter.apply(epoch, after).whenComplete((range, failure) -> {
+        read.apply(from, after).whenComplete((state, failure) -> {
             synchronized (this) {
                 if (failure != null) {
-                    LOG.log(Level.WARNING, "could not read the messages after seq " + after, failure);
+                    LOG.log(Level.WARNING, "could not read the stream's state", failure);
+                    passOver(trigger);
                 } else {
-                    for (Stored message : range.messages()) {
-                        if (message.seq() == delivered + 1) {
-                            listener.posted(epoch, message);
-                            delivered = message.seq();
-                        }
-                    }
+                    apply(state);
                 }
-                if (next != null && delivered + 1 < next.message().seq() && next.epoch().equals(epoch)) {
-                    // gone from the log, or Redis is down: not retried in a loop; the members' own resume
-                    // (join with since) is what repairs it
-                    LOG.severe("seq " + (delivered + 1) + ".." + (next.message().seq() - 1)
-                            + " could not be caught up; this node's members miss them");
-                    delivered = next.message().seq() - 1;
-                }
-                filling = false;
-                while (!filling && !waiting.isEmpty()) {
+                reading = false;
+                while (!reading && !waiting.isEmpty() && epoch != null) {
                     deliver(waiting.poll());
                 }
             }
+            if (failure != null) {
+                told.completeExceptionally(failure);
+            } else {
+                told.complete(null);
+            }
         });
+        return told;
+    }
+
+    private void apply(State state) {
+        if (epoch == null) {
+            // subscribed just now: what came before is the joining members' recovery
+            epoch = state.epoch();
+            delivered = state.seq();
+            version = state.version();
+            listener.members(state.members());
+            return;
+        }
+        if (!epoch.equals(state.epoch())) {
+            epoch = state.epoch();
+            delivered = 0;
+        }
+        if (state.version() != version) {
+            version = state.version();
+            listener.members(state.members());
+        }
+        for (Stored message : state.after()) {
+            if (message.seq() > delivered) {
+                skipTo(message.seq() - 1);
+                listener.posted(epoch, message);
+                delivered = message.seq();
+            }
+        }
+        skipTo(state.seq());
+    }
+
+    /**
+     * Passes over messages gone from the log (or unreadable): not retried; the members' own resume (a join
+     * with {@code since}) is what tells them.
+     */
+    private void skipTo(long seq) {
+        if (seq > delivered) {
+            LOG.severe("seq " + (delivered + 1) + ".." + seq + " could not be caught up; this node's members miss them");
+            delivered = seq;
+        }
+    }
+
+    /** Redis did not answer: the event that found the hole goes on, rather than a read again and again. */
+    private void passOver(Event trigger) {
+        if (epoch == null) {
+            waiting.clear(); // the next start reads a state that covers them
+            return;
+        }
+        if (trigger == null) {
+            return;
+        }
+        if (!trigger.epoch().equals(epoch)) {
+            waiting.remove(trigger);
+            LOG.severe("an event of a new epoch could not be read up to; this node's members miss it");
+            return;
+        }
+        if (trigger instanceof Membership m) {
+            version = m.version() - 1;
+        } else {
+            skipTo(((Posted) trigger).message().seq() - 1);
+        }
     }
 }

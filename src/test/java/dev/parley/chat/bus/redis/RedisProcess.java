@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A real Redis of the test's own (Debian's redis-server), on a free loopback port, without persistence,
  * stopped by its PID.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
 
     final int port;
     private final Process process;
@@ -29,7 +29,7 @@ final class RedisProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static RedisProcess start() throws IOException, InterruptedException {
+    public static RedisProcess start() throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -43,12 +43,12 @@ final class RedisProcess implements AutoCloseable {
         return redis;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
     /** Sends one command and returns its answer: a String or Long, or a List of them. */
-    Object command(String... args) throws IOException {
+    public Object command(String... args) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
             for (String arg : args) {

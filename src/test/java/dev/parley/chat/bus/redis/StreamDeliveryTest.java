@@ -1,6 +1,7 @@
 package dev.parley.chat.bus.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.chat.bus.StreamListener;
 import dev.parley.chat.bus.Stored;
@@ -8,14 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
-/** A node's delivery of one channel: in order, once, with holes filled from the log. */
+/** A node's delivery of one channel: from the stream's state on, in order, once, with holes filled by reading it again. */
 class StreamDeliveryTest {
 
     private final List<String> heard = new ArrayList<>();
     private final List<String> reads = new ArrayList<>();
-    private CompletableFuture<StreamDelivery.Range> pendingRead;
+    private CompletableFuture<StreamDelivery.State> pendingRead;
 
     private final StreamDelivery delivery = new StreamDelivery(new StreamListener() {
         @Override
@@ -27,66 +29,131 @@ class StreamDeliveryTest {
         public void joined(String user, String content) {
             heard.add("join " + user);
         }
+
+        @Override
+        public void left(String user, String content) {
+            heard.add("leave " + user);
+        }
+
+        @Override
+        public void members(List<String> users) {
+            heard.add("members " + users);
+        }
     }, (epoch, after) -> {
-        reads.add(epoch + " after " + after);
+        reads.add(epoch.orElse("-") + " after " + after);
         pendingRead = new CompletableFuture<>();
         return pendingRead;
     });
 
     @Test
+    void startsFromTheStateReadAfterSubscribingAndSkipsWhatItCovers() {
+        CompletionStage<Void> started = delivery.start();
+        delivery.on(posted("e", 4)); // published before the read: its members' recovery has it
+        delivery.on(membership("e", 2, true, "carol"));
+        delivery.on(posted("e", 5));
+        assertEquals(List.of(), heard, "nothing before the state");
+        pendingRead.complete(state("e", 4, 2, List.of("alice", "carol")));
+        assertEquals(List.of("members [alice, carol]", "e:5"), heard);
+        assertTrue(started.toCompletableFuture().isDone());
+        assertEquals(List.of("- after 0"), reads);
+    }
+
+    @Test
     void deliversInOrderAndSkipsWhatItHad() {
-        delivery.on(posted("e", 4)); // subscribed just now: starts wherever the channel is
+        started("e", 3, 0);
+        delivery.on(posted("e", 4));
         delivery.on(posted("e", 5));
         delivery.on(posted("e", 5));
         delivery.on(posted("e", 3));
-        assertEquals(List.of("e:4", "e:5"), heard);
-        assertEquals(List.of(), reads);
-    }
-
-    @Test
-    void aHoleIsReadFromTheLogWhileLaterEventsWait() {
-        delivery.on(posted("e", 1));
-        delivery.on(posted("e", 4));
-        delivery.on(new StreamDelivery.Membership(true, "carol", ""));
-        delivery.on(posted("e", 5));
-        assertEquals(List.of("e:1"), heard, "nothing jumps the hole");
-        assertEquals(List.of("e after 1"), reads);
-        pendingRead.complete(new StreamDelivery.Range(List.of(stored(2), stored(3), stored(4))));
-        assertEquals(List.of("e:1", "e:2", "e:3", "e:4", "join carol", "e:5"), heard);
-    }
-
-    @Test
-    void aHoleTheLogNoLongerHoldsIsPassedOnceNotRetriedForever() {
-        delivery.on(posted("e", 1));
-        delivery.on(posted("e", 9));
-        pendingRead.complete(new StreamDelivery.Range(List.of()));
-        delivery.on(posted("e", 10));
-        assertEquals(List.of("e:1", "e:9", "e:10"), heard);
+        delivery.on(membership("e", 1, true, "dave"));
+        delivery.on(membership("e", 1, true, "dave"));
+        assertEquals(List.of("members []", "e:4", "e:5", "join dave"), heard);
         assertEquals(1, reads.size());
     }
 
     @Test
-    void aNewEpochStartsAtOne() {
-        delivery.on(posted("old", 7));
-        delivery.on(posted("new", 1));
+    void aHoleIsReadFromTheStreamWhileLaterEventsWait() {
+        started("e", 1, 0);
+        delivery.on(posted("e", 4));
+        delivery.on(membership("e", 1, true, "carol"));
+        delivery.on(posted("e", 5));
+        assertEquals(List.of("members []"), heard, "nothing jumps the hole");
+        assertEquals("e after 1", reads.get(1));
+        pendingRead.complete(state("e", 4, 0, List.of(), stored(2), stored(3), stored(4)));
+        assertEquals(List.of("members []", "e:2", "e:3", "e:4", "join carol", "e:5"), heard);
+    }
+
+    @Test
+    void aMissedMembershipChangeIsToldAsTheDifferenceBeforeTheMissedMessages() {
+        started("e", 1, 3);
+        delivery.on(membership("e", 6, false, "bob"));
+        pendingRead.complete(state("e", 2, 6, List.of("alice", "erin"), stored(2)));
+        assertEquals(List.of("members []", "members [alice, erin]", "e:2"), heard);
+        delivery.on(membership("e", 6, false, "bob"));
+        delivery.on(membership("e", 7, true, "fay"));
+        assertEquals("join fay", heard.get(heard.size() - 1));
+    }
+
+    @Test
+    void aHoleTheLogNoLongerHoldsIsPassedOnceNotRetriedForever() {
+        started("e", 1, 0);
+        delivery.on(posted("e", 9));
+        pendingRead.complete(state("e", 9, 0, List.of(), stored(9)));
+        delivery.on(posted("e", 10));
+        assertEquals(List.of("members []", "e:9", "e:10"), heard);
+        assertEquals(2, reads.size());
+    }
+
+    @Test
+    void aNewEpochIsReadFromItsStart() {
+        started("old", 7, 0);
         delivery.on(posted("new", 2));
-        assertEquals(List.of("old:7", "new:1", "new:2"), heard);
+        assertEquals("old after 7", reads.get(1), "the read of another epoch returns all its log");
+        pendingRead.complete(state("new", 2, 0, List.of(), stored(1), stored(2)));
+        delivery.on(posted("new", 3));
+        assertEquals(List.of("members []", "new:1", "new:2", "new:3"), heard);
     }
 
     @Test
     void aResubscriptionReadsWhatWasPublishedMeanwhile() {
-        delivery.catchUp(); // nothing delivered yet: nothing to catch up from
+        delivery.catchUp(); // not started: nothing to catch up from
         assertEquals(List.of(), reads);
-        delivery.on(posted("e", 1));
+        started("e", 1, 0);
         delivery.catchUp();
         delivery.on(posted("e", 4));
-        pendingRead.complete(new StreamDelivery.Range(List.of(stored(2), stored(3))));
-        assertEquals(List.of("e:1", "e:2", "e:3", "e:4"), heard);
-        assertEquals(List.of("e after 1"), reads);
+        pendingRead.complete(state("e", 3, 0, List.of(), stored(2), stored(3)));
+        assertEquals(List.of("members []", "e:2", "e:3", "e:4"), heard);
+        assertEquals(List.of("- after 0", "e after 1"), reads);
+    }
+
+    @Test
+    void aFailedStartIsReportedAndForgetsWhatWaited() {
+        CompletionStage<Void> started = delivery.start();
+        delivery.on(posted("e", 1));
+        pendingRead.completeExceptionally(new IllegalStateException("Redis is away"));
+        assertTrue(started.toCompletableFuture().isCompletedExceptionally());
+        delivery.start();
+        pendingRead.complete(state("e", 1, 0, List.of()));
+        delivery.on(posted("e", 2));
+        assertEquals(List.of("members []", "e:2"), heard);
+    }
+
+    private void started(String epoch, long seq, long version) {
+        delivery.start();
+        pendingRead.complete(state(epoch, seq, version, List.of()));
+    }
+
+    private static StreamDelivery.State state(String epoch, long seq, long version, List<String> members,
+            Stored... after) {
+        return new StreamDelivery.State(epoch, seq, version, members, List.of(after));
     }
 
     private static StreamDelivery.Posted posted(String epoch, long seq) {
         return new StreamDelivery.Posted(epoch, stored(seq));
+    }
+
+    private static StreamDelivery.Membership membership(String epoch, long version, boolean joined, String user) {
+        return new StreamDelivery.Membership(epoch, version, joined, user, "");
     }
 
     private static Stored stored(long seq) {

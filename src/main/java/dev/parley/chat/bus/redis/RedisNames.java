@@ -1,0 +1,59 @@
+package dev.parley.chat.bus.redis;
+
+import dev.parley.chat.bus.Names;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The cluster's user names, in Redis: a claim's token is the claiming node's lease and a number, and
+ * each lease's names are filed apart, so that evicting a dead node frees its names (and only those).
+ */
+final class RedisNames implements Names {
+
+    private static final Script CLAIM = Script.of("claim", ScriptOutputType.INTEGER);
+    private static final Script RELEASE = Script.of("release", ScriptOutputType.INTEGER);
+    private static final Script RELEASE_LEASE = Script.of("release_lease", ScriptOutputType.INTEGER);
+
+    private final RedisAsyncCommands<String, String> redis;
+    private final Supplier<String> lease;
+    private final AtomicLong claims = new AtomicLong();
+
+    RedisNames(RedisAsyncCommands<String, String> redis, Supplier<String> lease) {
+        this.redis = redis;
+        this.lease = lease;
+    }
+
+    @Override
+    public CompletionStage<Optional<Claim>> claim(String name) {
+        String holder = lease.get();
+        Claim claim = new Claim(name, holder + "/" + claims.incrementAndGet());
+        return CLAIM.<Long>run(redis, RedisKeys.names(holder), name, claim.token())
+                .thenApply(claimed -> claimed == 1 ? Optional.of(claim) : Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<Void> release(Claim claim) {
+        String holder = claim.token().substring(0, claim.token().lastIndexOf('/'));
+        return RELEASE.<Long>run(redis, RedisKeys.names(holder), claim.name(), claim.token()).thenApply(freed -> null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> isHeld(String name) {
+        return redis.hexists(RedisKeys.NAME_HOLDERS, name);
+    }
+
+    @Override
+    public CompletionStage<List<String>> list() {
+        return redis.zrange(RedisKeys.NAME_ORDER, 0, -1);
+    }
+
+    /** Frees every name an evicted node's lease holds; how many. */
+    CompletionStage<Long> releaseAll(String evicted) {
+        return RELEASE_LEASE.run(redis, RedisKeys.names(evicted), evicted);
+    }
+}

@@ -1,0 +1,240 @@
+package dev.parley.chat;
+
+import static dev.parley.chat.ChatTestKit.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parley.chat.ChatTestKit.RecordingPeer;
+import dev.parley.chat.bus.redis.ClusterSettings;
+import dev.parley.chat.bus.redis.RedisBus;
+import dev.parley.chat.bus.redis.RedisProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat engine as a cluster: several nodes in one JVM, each a {@link Chat} on its own Redis bus, on a
+ * real Redis. What one node's client does, the others' clients hear; a node that dies has its members
+ * evicted by the others.
+ */
+class ClusterChatTest {
+
+    private static final Duration TTL = Duration.ofSeconds(2);
+    private static final Duration WITHIN = Duration.ofSeconds(15);
+    private static RedisProcess redis;
+    private static final AtomicInteger ROOMS = new AtomicInteger();
+
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    private final ChatSettings settings = ChatTestKit.settings().build();
+    private final List<RedisBus> buses = new ArrayList<>();
+    private final String room = "room" + ROOMS.incrementAndGet();
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        redis.close();
+    }
+
+    @AfterEach
+    void stopNodes() {
+        buses.forEach(RedisBus::close);
+        scheduler.shutdownNow();
+    }
+
+    /** A node, with its lapses counted. */
+    private final class Node {
+        final RedisBus bus;
+        final Chat chat;
+        final AtomicInteger lapses = new AtomicInteger();
+
+        Node(String id) {
+            bus = RedisBus.connect(new ClusterSettings(redis.uri(), id, TTL, Duration.ofSeconds(5)), settings.history(),
+                    lapses::incrementAndGet);
+            buses.add(bus);
+            bus.start(scheduler);
+            chat = new Chat(settings, bus, scheduler);
+        }
+
+        Client connect(Protocol protocol) {
+            RecordingPeer peer = new RecordingPeer();
+            ChatSession session = chat.open(protocol, peer);
+            session.opened();
+            return new Client(session, peer);
+        }
+    }
+
+    /** One connection: frames are taken in order, waiting for them to cross the cluster. */
+    private static final class Client {
+        final ChatSession session;
+        final RecordingPeer peer;
+        private final List<String> seen = new ArrayList<>();
+
+        Client(ChatSession session, RecordingPeer peer) {
+            this.session = session;
+            this.peer = peer;
+        }
+
+        void says(String singleQuoted) {
+            session.text(json(singleQuoted));
+        }
+
+        /** Waits for a frame that matches, and returns it; frames before it are kept in {@link #seen}. */
+        String awaits(Predicate<String> wanted, String what) throws InterruptedException {
+            long deadline = System.nanoTime() + WITHIN.toNanos();
+            while (System.nanoTime() < deadline) {
+                String frame = peer.poll();
+                if (frame == null) {
+                    Thread.sleep(5);
+                    continue;
+                }
+                seen.add(frame);
+                if (wanted.test(frame)) {
+                    return frame;
+                }
+            }
+            return fail("no " + what + " within " + WITHIN + "; heard " + seen);
+        }
+
+        String awaits(String singleQuotedPart) throws InterruptedException {
+            String part = json(singleQuotedPart);
+            return awaits(frame -> frame.contains(part), part);
+        }
+
+        long count(String singleQuotedPart) {
+            String part = json(singleQuotedPart);
+            seen.addAll(peer.drain());
+            return seen.stream().filter(frame -> frame.contains(part)).count();
+        }
+    }
+
+    @Test
+    void theTutorialsChatSpansNodes() throws Exception {
+        Node a = new Node("a");
+        Node b = new Node("b");
+        Client alice = a.connect(Protocol.V1);
+        alice.says("{'type':'register','uuid':'alice','content':'hi'}");
+        alice.awaits("{'type':'login','uuid':'alice','content':'hi','user_list':['alice']}");
+        Client bob = b.connect(Protocol.V1);
+        bob.says("{'type':'register','uuid':'bob','content':'hey'}");
+        String login = "{'type':'login','uuid':'bob','content':'hey','user_list':['alice','bob']}";
+        bob.awaits(login);
+        alice.awaits(login);
+
+        alice.says("{'type':'send','content':'over there?'}");
+        bob.awaits("{'type':'user','content':'over there?','from':'alice'}");
+        bob.says("{'type':'send','content':'psst','to':'alice'}");
+        alice.awaits("'content':'psst'");
+
+        Client impostor = b.connect(Protocol.V1);
+        impostor.says("{'type':'register','uuid':'alice','content':''}");
+        impostor.awaits("'code':'uuid_taken'");
+        impostor.says("{'type':'send','content':'x','to':'nobody'}");
+        impostor.awaits("'code':'not_registered'");
+
+        bob.says("{'type':'unregister','uuid':'bob','content':'bye'}");
+        alice.awaits("{'type':'logout','uuid':'bob','content':'bye','user_list':['alice']}");
+        assertEquals(List.of("alice"), a.chat.names().list().toCompletableFuture().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void roomsSpanNodesWithOneNumbering() throws Exception {
+        Node a = new Node("a");
+        Node b = new Node("b");
+        Client alice = a.connect(Protocol.V2);
+        alice.says("{'type':'hello','user':'alice2'}");
+        alice.awaits("'type':'welcome'");
+        alice.says("{'type':'join','room':'" + room + "'}");
+        alice.awaits("'type':'joined'");
+        alice.says("{'type':'send','room':'" + room + "','text':'first','cid':'c1'}");
+        alice.awaits("'type':'ack'");
+
+        Client bob = b.connect(Protocol.V2);
+        bob.says("{'type':'hello','user':'bob2'}");
+        bob.says("{'type':'join','room':'" + room + "'}"); // waits its turn behind the hello's claim
+        String joined = bob.awaits("'type':'joined'");
+        assertTrue(joined.contains(json("'members':['alice2','bob2']")), joined);
+        bob.awaits("'text':'first'"); // the on-join replay, from Redis
+        alice.awaits("'joined':['bob2']");
+
+        bob.says("{'type':'send','room':'" + room + "','text':'second','cid':'c1'}");
+        String ack = bob.awaits("'type':'ack'");
+        assertTrue(ack.contains("\"seq\":2"), ack);
+        String heard = alice.awaits("'text':'second'");
+        assertTrue(heard.contains("\"seq\":2"), heard);
+        bob.says("{'type':'send','room':'" + room + "','text':'second','cid':'c1'}");
+        assertTrue(bob.awaits("'type':'ack'").contains("\"dup\":true"));
+
+        alice.says("{'type':'send','to':'bob2','text':'whisper','cid':'p1'}");
+        bob.awaits("'text':'whisper'");
+        alice.says("{'type':'send','to':'nobody','text':'x','cid':'p2'}");
+        alice.awaits("'code':'no_such_user'");
+    }
+
+    @Test
+    void aDeadNodesMembersAreEvictedOnceAndItsNamesFreed() throws Exception {
+        Node a = new Node("a");
+        Node doomed = new Node("doomed");
+        Client watcher = a.connect(Protocol.V2);
+        watcher.says("{'type':'hello','user':'watcher'}");
+        watcher.says("{'type':'join','room':'" + room + "'}");
+        watcher.awaits("'type':'joined'");
+        Client v1 = a.connect(Protocol.V1);
+        v1.says("{'type':'register','uuid':'v1watcher','content':''}");
+        v1.awaits("'uuid':'v1watcher'");
+        for (String user : List.of("carol", "dave")) {
+            Client c = doomed.connect(Protocol.V2);
+            c.says("{'type':'hello','user':'" + user + "'}");
+            c.says("{'type':'join','room':'" + room + "'}");
+            c.awaits("'type':'joined'");
+        }
+        Client erin = doomed.connect(Protocol.V1);
+        erin.says("{'type':'register','uuid':'erin','content':''}");
+        v1.awaits("'uuid':'erin'");
+
+        doomed.bus.close(); // dies: no goodbye, its lease runs out
+        long died = System.nanoTime();
+        v1.awaits("{'type':'logout','uuid':'erin'");
+        watcher.awaits(frame -> frame.contains("dave") && frame.contains("\"left\""), "dave's leave");
+        long took = (System.nanoTime() - died) / 1_000_000;
+        assertTrue(took < TTL.toMillis() + 5000 + 5000, "evicted after " + took + " ms");
+        Thread.sleep(TTL.toMillis() * 2); // several reaper rounds of the live node
+        assertEquals(1, v1.count("'type':'logout','uuid':'erin'"), "each leave once");
+        assertEquals(1, watcher.count("carol") - 1, "carol joined and left, once each: " + watcher.seen);
+
+        Client again = a.connect(Protocol.V2);
+        again.says("{'type':'hello','user':'carol'}");
+        again.awaits("'type':'welcome'");
+        assertEquals(0, a.lapses.get());
+    }
+
+    @Test
+    void aNodeWhoseLeaseIsGoneLapsesAndComesBackUnderANewOne() throws Exception {
+        Node a = new Node("lapsing");
+        Object leases = redis.command("ZRANGE", "parley:{nodes}:leases", "0", "-1");
+        assertTrue(leases.toString().contains("lapsing."), leases.toString());
+        redis.command("DEL", "parley:{nodes}:leases"); // as if Redis came back empty
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (a.lapses.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, a.lapses.get());
+        while (!a.bus.isLive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(a.bus.isLive(), "back under a new lease");
+    }
+}
