@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The chat engine both protocols drive: names, rooms and inboxes over the {@link ChatBus}. A message goes
@@ -21,6 +22,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * tests drive it with in-memory peers; {@link ChatService} wires it into the container.
  */
 public final class Chat {
+
+    /**
+     * How long a join's recovery waits for this node to hear the join told: a join that the bus made is
+     * normally heard at once; should it be lost on its way, the room's next read of its state tells it.
+     */
+    private static final long JOIN_HEARD_WAIT_SECONDS = 5;
 
     private final ChatSettings settings;
     private final ChatBus bus;
@@ -88,7 +95,8 @@ public final class Chat {
         if (member.protocol == Protocol.V1) {
             return announced;
         }
-        return announced.thenCompose(done -> resume(local, member, since, ref));
+        return announced.thenCompose(done -> member.joinHeard.completeOnTimeout(null, JOIN_HEARD_WAIT_SECONDS,
+                TimeUnit.SECONDS)).thenCompose(done -> resume(local, member, since, ref));
     }
 
     /** A member joins a room it is in again, to repair a gap: only its recovery is repeated. */

@@ -13,6 +13,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
@@ -65,6 +67,11 @@ public class ChatService {
         chat = new Chat(config.chat(), bus, scheduler);
         var sweeps = scheduler.scheduleWithFixedDelay(bus::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         stopping = () -> sweeps.cancel(false);
+    }
+
+    /** Made at deployment, not by the first client: a cluster node takes its lease before it serves anyone. */
+    void deployed(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        // observing is enough: the container has made the bean and run start()
     }
 
     /** On undeploy or shutdown a cluster node's members leave everywhere first. */

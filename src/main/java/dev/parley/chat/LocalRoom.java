@@ -169,8 +169,9 @@ final class LocalRoom implements StreamListener {
         members.remove(user); // one who comes back goes to the end
         members.add(user);
         RoomMember joining = local.get(user);
-        if (joining != null && joining.protocol == Protocol.V1) {
-            joining.announced = true; // its own login is the first it hears
+        if (joining != null) {
+            joining.announced = true; // a v1 member's own login is the first it hears
+            joining.joinHeard.complete(null);
         }
         tellV1(() -> new ServerEvent.Login(user, content, List.copyOf(members)), written);
         if (toldByName() && pending.contains(new Change(user, false))) {

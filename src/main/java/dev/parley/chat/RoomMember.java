@@ -3,6 +3,7 @@ package dev.parley.chat;
 import dev.parley.chat.bus.Stored;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One session's membership of one room, on this node. While it (re)joins, the room's messages are held
@@ -24,6 +25,11 @@ final class RoomMember {
      * back instead, for its recovery to sort out.)
      */
     boolean announced;
+    /**
+     * Done once this node has heard the member's own join: a cluster's bus tells it on another connection
+     * than the one that made it, and the member's {@code joined} must list the member itself.
+     */
+    final CompletableFuture<Void> joinHeard = new CompletableFuture<>();
 
     RoomMember(String user, Protocol protocol, Peer peer) {
         this.user = user;

@@ -26,7 +26,8 @@ final class Turns {
 
     private static CompletableFuture<?> run(Supplier<CompletionStage<?>> request) {
         try {
-            return request.get().toCompletableFuture().handle((done, failure) -> null);
+            CompletableFuture<?> step = request.get().toCompletableFuture();
+            return step.isDone() ? IDLE : step.handle((done, failure) -> null);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "a chat request failed", e);
             return IDLE;

@@ -56,8 +56,7 @@ final class V1Session implements ChatSession {
         } else if (message instanceof ClientMessage.Send send) {
             return send(send);
         }
-        unregister((ClientMessage.Unregister) message);
-        return DONE;
+        return unregister((ClientMessage.Unregister) message);
     }
 
     @Override
@@ -72,12 +71,7 @@ final class V1Session implements ChatSession {
 
     @Override
     public void closed() {
-        turns.next(() -> {
-            if (member != null) {
-                leave("");
-            }
-            return DONE;
-        });
+        turns.next(() -> member != null ? leave("") : DONE);
     }
 
     private CompletionStage<?> register(ClientMessage.Register register) {
@@ -85,15 +79,16 @@ final class V1Session implements ChatSession {
             refuse(ErrorCode.ALREADY_REGISTERED, "this connection is already registered as '" + member.user + "'");
             return DONE;
         }
-        return watch(chat.names().claim(register.uuid()).thenAccept(held -> {
+        // the next request waits for the join, so that the user's first message comes after its login
+        return watch(chat.names().claim(register.uuid()).thenCompose(held -> {
             if (held.isEmpty()) {
                 refuse(ErrorCode.UUID_TAKEN, "uuid '" + register.uuid() + "' is taken");
-                return;
+                return DONE;
             }
             claim = held.get();
             member = new RoomMember(register.uuid(), Protocol.V1, peer);
             watch(chat.openInbox(member.user, Protocol.V1, peer));
-            watch(chat.join(member, ChatSettings.LOBBY, Optional.empty(), register.content(), Optional.empty()));
+            return chat.join(member, ChatSettings.LOBBY, Optional.empty(), register.content(), Optional.empty());
         }));
     }
 
@@ -118,23 +113,26 @@ final class V1Session implements ChatSession {
         }));
     }
 
-    private void unregister(ClientMessage.Unregister unregister) {
+    private CompletionStage<?> unregister(ClientMessage.Unregister unregister) {
         if (member == null) {
             refuse(ErrorCode.NOT_REGISTERED, "this connection is not registered");
         } else if (!member.user.equals(unregister.uuid())) {
             refuse(ErrorCode.NOT_YOURS, "uuid '" + unregister.uuid() + "' is not this connection's");
         } else {
-            leave(unregister.content());
+            return leave(unregister.content());
         }
+        return DONE;
     }
 
-    private void leave(String content) {
+    /** Leaves the lobby, then frees the name: a register again waits for both. */
+    private CompletionStage<?> leave(String content) {
         RoomMember leaving = member;
+        Names.Claim held = claim;
         member = null;
-        watch(chat.leave(leaving, ChatSettings.LOBBY, content));
-        chat.closeInbox(leaving.user);
-        watch(chat.names().release(claim));
         claim = null;
+        CompletionStage<Void> left = watch(chat.leave(leaving, ChatSettings.LOBBY, content));
+        chat.closeInbox(leaving.user);
+        return left.handle((done, failure) -> null).thenCompose(done -> watch(chat.names().release(held)));
     }
 
     /** A chat step that fails is the bus's failure (Redis unreachable): logged, and the client told. */

@@ -68,9 +68,9 @@ final class V2Session implements ChatSession {
         } else if (request instanceof Request.SendToUser send) {
             return send(send);
         } else if (request instanceof Request.Join join) {
-            join(join);
+            return join(join);
         } else if (request instanceof Request.Leave leave) {
-            leave(leave);
+            return leave(leave);
         } else if (request instanceof Request.SendToRoom send) {
             send(send);
         } else if (request instanceof Request.History history) {
@@ -124,33 +124,37 @@ final class V2Session implements ChatSession {
         }), hello.ref(), Optional.empty());
     }
 
-    private void join(Request.Join join) {
+    /**
+     * The next request waits for the join to be made, so that the member's first message comes after its
+     * join in the room's order on every node.
+     */
+    private CompletionStage<?> join(Request.Join join) {
         RoomMember member = rooms.get(join.room());
         if (member != null) {
-            watch(chat.rejoin(member, join.room(), join.since(), join.ref()), join.ref(), Optional.empty());
-            return;
+            return watch(chat.rejoin(member, join.room(), join.since(), join.ref()), join.ref(), Optional.empty());
         }
         if (rooms.size() >= chat.settings().roomsPerConnection()) {
             refuse(ErrorCode.TOO_MANY_ROOMS, "a connection may be in " + chat.settings().roomsPerConnection()
                     + " rooms at most", join.ref(), Optional.empty());
-            return;
+            return DONE;
         }
         if (!chat.canJoin(join.room())) {
             refuse(ErrorCode.TOO_MANY_ROOMS, "the server holds as many rooms as it may", join.ref(), Optional.empty());
-            return;
+            return DONE;
         }
         member = new RoomMember(user, Protocol.V2, peer);
         rooms.put(join.room(), member);
-        watch(chat.join(member, join.room(), join.since(), "", join.ref()), join.ref(), Optional.empty());
+        return watch(chat.join(member, join.room(), join.since(), "", join.ref()), join.ref(), Optional.empty());
     }
 
-    private void leave(Request.Leave leave) {
+    /** The next request waits for the leave, so that a join again comes after it. */
+    private CompletionStage<?> leave(Request.Leave leave) {
         RoomMember member = rooms.remove(leave.room());
         if (member == null) {
             notJoined(leave.room(), leave.ref(), Optional.empty());
-            return;
+            return DONE;
         }
-        reply(chat.leave(member, leave.room(), "").thenApply(done -> new Event.Left(leave.room(), leave.ref())),
+        return reply(chat.leave(member, leave.room(), "").thenApply(done -> new Event.Left(leave.room(), leave.ref())),
                 leave.ref(), Optional.empty());
     }
 
@@ -208,8 +212,9 @@ final class V2Session implements ChatSession {
         send(new Event.Error(code, reason, ref, cid));
     }
 
-    private void reply(CompletionStage<? extends Event> reply, Optional<String> ref, Optional<String> cid) {
-        watch(reply.thenAccept(this::send), ref, cid);
+    private CompletionStage<Void> reply(CompletionStage<? extends Event> reply, Optional<String> ref,
+            Optional<String> cid) {
+        return watch(reply.thenAccept(this::send), ref, cid);
     }
 
     private void send(Event event) {

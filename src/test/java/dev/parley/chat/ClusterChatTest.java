@@ -51,8 +51,8 @@ class ClusterChatTest {
 
     @AfterEach
     void stopNodes() {
-        buses.forEach(RedisBus::close);
         scheduler.shutdownNow();
+        buses.forEach(RedisBus::close);
     }
 
     /** A node, with its lapses counted. */
@@ -62,7 +62,11 @@ class ClusterChatTest {
         final AtomicInteger lapses = new AtomicInteger();
 
         Node(String id) {
-            bus = RedisBus.connect(new ClusterSettings(redis.uri(), id, TTL, Duration.ofSeconds(5)), settings.history(),
+            this(id, redis, TTL);
+        }
+
+        Node(String id, RedisProcess on, Duration ttl) {
+            bus = RedisBus.connect(new ClusterSettings(on.uri(), id, ttl, Duration.ofSeconds(5)), settings.history(),
                     lapses::incrementAndGet);
             buses.add(bus);
             bus.start(scheduler);
@@ -147,7 +151,13 @@ class ClusterChatTest {
 
         bob.says("{'type':'unregister','uuid':'bob','content':'bye'}");
         alice.awaits("{'type':'logout','uuid':'bob','content':'bye','user_list':['alice']}");
-        assertEquals(List.of("alice"), a.chat.names().list().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + WITHIN.toNanos(); // bob's name is freed right after his leave is told
+        List<String> names = a.chat.names().list().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        while (!names.equals(List.of("alice")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            names = a.chat.names().list().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("alice"), names);
     }
 
     @Test
@@ -236,5 +246,79 @@ class ClusterChatTest {
             Thread.sleep(20);
         }
         assertTrue(a.bus.isLive(), "back under a new lease");
+    }
+
+    @Test
+    void aRedisRestartedWithAofLosesNoAcknowledgedMessageAndLeavesNoNodeDeaf() throws Exception {
+        try (RedisProcess durable = RedisProcess.start(true)) {
+            Duration ttl = Duration.ofSeconds(8); // a restart must not outlast the leases
+            Node a = new Node("a", durable, ttl);
+            Node b = new Node("b", durable, ttl);
+            Client alice = a.connect(Protocol.V2);
+            alice.says("{'type':'hello','user':'alice'}");
+            alice.says("{'type':'join','room':'" + room + "'}");
+            alice.awaits("'type':'joined'");
+            Client bob = b.connect(Protocol.V2);
+            bob.says("{'type':'hello','user':'bob'}");
+            bob.says("{'type':'join','room':'" + room + "'}");
+            bob.awaits("'type':'joined'");
+
+            int total = 60;
+            int retries = 0;
+            for (int i = 1; i <= total; i++) {
+                if (i == total / 2) {
+                    durable.restart(Duration.ofMillis(500));
+                }
+                String cid = "\"cid\":\"c" + i + "\"";
+                while (true) { // as a client does: the same cid again until it is acked
+                    alice.says("{'type':'send','room':'" + room + "','text':'m" + i + "','cid':'c" + i + "'}");
+                    String answer = alice.awaits(f -> f.contains(cid) && !f.contains("\"type\":\"message\""),
+                            "the answer to c" + i);
+                    if (answer.contains("\"type\":\"ack\"")) {
+                        break;
+                    }
+                    assertTrue(answer.contains("unavailable"), answer);
+                    retries++;
+                    Thread.sleep(200);
+                }
+            }
+            bob.awaits("'text':'m" + total + "'");
+            List<String> texts = new ArrayList<>();
+            List<Long> seqs = new ArrayList<>();
+            for (String frame : bob.seen) {
+                if (frame.contains("\"type\":\"message\"")) {
+                    texts.add(frame.replaceAll(".*\"text\":\"([^\"]*)\".*", "$1"));
+                    seqs.add(Long.parseLong(frame.replaceAll(".*\"seq\":(\\d+).*", "$1")));
+                }
+            }
+            List<String> expected = new ArrayList<>();
+            List<Long> expectedSeqs = new ArrayList<>();
+            for (int i = 1; i <= total; i++) {
+                expected.add("m" + i);
+                expectedSeqs.add((long) i);
+            }
+            assertEquals(expected, texts, "every acked message, once, in order (" + retries + " retries)");
+            assertEquals(expectedSeqs, seqs, "one numbering with no hole");
+            assertEquals(0, a.lapses.get() + b.lapses.get(), "the leases outlived the restart");
+        }
+    }
+
+    @Test
+    void aRedisThatComesBackEmptyMakesEveryNodeLapse() throws Exception {
+        try (RedisProcess forgetful = RedisProcess.start(false)) {
+            Node a = new Node("a", forgetful, TTL);
+            Node b = new Node("b", forgetful, TTL);
+            forgetful.restart(Duration.ZERO);
+            long deadline = System.nanoTime() + WITHIN.toNanos();
+            while ((a.lapses.get() == 0 || b.lapses.get() == 0) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, a.lapses.get(), "a's lease is gone: it must close its clients");
+            assertEquals(1, b.lapses.get());
+            while ((!a.bus.isLive() || !b.bus.isLive()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(a.bus.isLive() && b.bus.isLive(), "both back under new leases");
+        }
     }
 }

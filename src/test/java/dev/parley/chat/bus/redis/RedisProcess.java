@@ -16,31 +16,58 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Redis of the test's own (Debian's redis-server), on a free loopback port, without persistence,
- * stopped by its PID.
+ * A real Redis of the test's own (Debian's redis-server), on a free loopback port, without persistence or
+ * with AOF, stopped by its PID; it can be killed and started again on the same port and directory.
  */
 public final class RedisProcess implements AutoCloseable {
 
     final int port;
-    private final Process process;
+    private final boolean aof;
+    private final Path dir;
+    private Process process;
 
-    private RedisProcess(int port, Process process) {
+    private RedisProcess(int port, boolean aof, Path dir) {
         this.port = port;
-        this.process = process;
+        this.aof = aof;
+        this.dir = dir;
     }
 
+    /** Without persistence: a restart comes back empty. */
     public static RedisProcess start() throws IOException, InterruptedException {
+        return start(false);
+    }
+
+    /** With {@code aof}, every write is appended and fsynced at once, so that a restart keeps all. */
+    public static RedisProcess start(boolean aof) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        Path dir = Files.createDirectories(Path.of("target", "redis-" + port));
-        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        RedisProcess redis = new RedisProcess(port, process);
-        redis.awaitPong(Duration.ofSeconds(10));
+        Path dir = Files.createDirectories(Path.of("target", "redis-" + port).toAbsolutePath());
+        RedisProcess redis = new RedisProcess(port, aof, dir);
+        redis.launch();
         return redis;
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+                "127.0.0.1", "--save", "", "--dir", dir.toString()));
+        command.addAll(aof ? List.of("--appendonly", "yes", "--appendfsync", "always") : List.of("--appendonly", "no"));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
+        awaitPong(Duration.ofSeconds(10));
+    }
+
+    /** SIGKILL, then a new redis-server on the same port and directory after {@code down}. */
+    public void restart(Duration down) throws IOException, InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        Thread.sleep(down.toMillis());
+        launch();
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public String uri() {
