@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Debian's nginx in front of the test server, run with the shipped {@code server-config/nginx/parley.conf}:
@@ -26,14 +28,24 @@ final class Nginx implements AutoCloseable {
     }
 
     static Nginx start(int upstreamPort, String proxyAddress) throws IOException, InterruptedException {
-        int port = freePort();
+        return start(List.of(upstreamPort), proxyAddress);
+    }
+
+    /** In front of several nodes, which it takes in turn (round robin, skipping any that refuses). */
+    static Nginx start(List<Integer> upstreamPorts, String proxyAddress) throws IOException, InterruptedException {
+        return start(freePort(), upstreamPorts, proxyAddress);
+    }
+
+    /** As {@link #start(List, String)}, listening on {@code port} of 127.0.0.1. */
+    static Nginx start(int port, List<Integer> upstreamPorts, String proxyAddress) throws IOException, InterruptedException {
+        String upstream = upstreamPorts.stream().map(p -> "    server 127.0.0.1:" + p + ";\n").collect(Collectors.joining());
         Path dir = Files.createDirectories(Path.of("target", "nginx-" + port).toAbsolutePath());
         Files.createDirectories(dir.resolve("tmp"));
         String site = Files.readString(SHIPPED)
-                .replaceAll("(?s)upstream parley \\{.*?\\n}", "upstream parley {\n    server 127.0.0.1:" + upstreamPort + ";\n}")
+                .replaceAll("(?s)upstream parley \\{.*?\\n}", "upstream parley {\n" + upstream + "}")
                 .replace("listen 80;", "listen 127.0.0.1:" + port + ";")
                 .replace("proxy_pass http://parley;", "proxy_pass http://parley;\n        proxy_bind " + proxyAddress + ";");
-        if (!site.contains("127.0.0.1:" + upstreamPort) || !site.contains("proxy_bind")) {
+        if (!site.contains(upstream) || !site.contains("proxy_bind")) {
             throw new IllegalStateException(SHIPPED + " no longer has the lines this test replaces");
         }
         Files.writeString(dir.resolve("parley.conf"), site);

@@ -102,6 +102,11 @@ public final class RawWebSocket implements AutoCloseable {
         return open(ws, null, 0);
     }
 
+    /** How long a read waits for a frame before it fails (10 s unless set). */
+    void readTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+    }
+
     public int status() {
         return status;
     }

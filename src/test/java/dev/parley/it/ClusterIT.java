@@ -1,0 +1,235 @@
+package dev.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.chat.protocol.ErrorCode;
+import dev.parley.chat.protocol.ServerEvent.Login;
+import dev.parley.chat.protocol.ServerEvent.Logout;
+import dev.parley.chat.protocol.ServerEvent.UserMessage;
+import dev.parley.chat.protocol.v2.Event;
+import dev.parley.chat.protocol.v2.Position;
+import dev.parley.chat.protocol.v2.Request;
+import dev.parley.chat.protocol.v2.V2Json;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three WildFly nodes on one Redis behind nginx are one chat: every v1 and v2 flow works with its users on
+ * different nodes, and a burst from senders spread over the nodes reaches members on every node once each,
+ * in seq order.
+ */
+class ClusterIT {
+
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = LocalCluster.start(3, Duration.ofSeconds(15), false, 0, Map.of());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static URI chatOn(int node) {
+        return cluster.nodes.get(node - 1).ws("chat");
+    }
+
+    @Test
+    void theTutorialsChatWithItsUsersOnThreeNodesAndAV2UserInTheLobby() {
+        try (ChatUser alice = ChatUser.connect(chatOn(1));
+                ChatUser bob = ChatUser.connect(chatOn(2));
+                ChatUser carol = ChatUser.connect(chatOn(3))) {
+            alice.register("alice", "hello");
+            alice.expect(new Login("alice", "hello", List.of("alice")));
+            bob.register("bob", "hi all");
+            Login bobJoined = new Login("bob", "hi all", List.of("alice", "bob"));
+            alice.expect(bobJoined);
+            bob.expect(bobJoined);
+            carol.register("carol", "hey");
+            Login carolJoined = new Login("carol", "hey", List.of("alice", "bob", "carol"));
+            alice.expect(carolJoined);
+            bob.expect(carolJoined);
+            carol.expect(carolJoined);
+
+            try (ChatUser impostor = ChatUser.connect(chatOn(3))) {
+                impostor.register("alice", "me too");
+                impostor.expectError(ErrorCode.UUID_TAKEN); // alice is held on node 1
+            }
+
+            bob.say("good morning");
+            UserMessage broadcast = new UserMessage("good morning", "bob", Optional.empty());
+            alice.expect(broadcast);
+            bob.expect(broadcast);
+            carol.expect(broadcast);
+
+            alice.sayTo("carol", "psst");
+            UserMessage whisper = new UserMessage("psst", "alice", Optional.of("carol"));
+            carol.expect(whisper);
+            alice.expect(whisper);
+            carol.say("marker");
+            UserMessage marker = new UserMessage("marker", "carol", Optional.empty());
+            bob.expect(marker); // bob's next event is the one after the whisper: he never saw it
+            alice.expect(marker);
+            carol.expect(marker);
+
+            try (V2User dan = V2User.hello(cluster.ws("chat"), "dan")) {
+                Event.Joined joined = dan.join("lobby");
+                assertEquals(Optional.of(List.of("alice", "bob", "carol", "dan")), joined.members());
+                Login danJoined = new Login("dan", "", List.of("alice", "bob", "carol", "dan"));
+                alice.expect(danJoined);
+                bob.expect(danJoined);
+                carol.expect(danJoined);
+                for (int i = 0; i < joined.position().missed(); i++) {
+                    dan.nextIgnoringPresence(Event.Message.class); // the recent conversation
+                }
+                dan.say("lobby", "from v2", "d-1");
+                dan.acked();
+                UserMessage fromV2 = new UserMessage("from v2", "dan", Optional.empty());
+                alice.expect(fromV2);
+                bob.expect(fromV2);
+                carol.expect(fromV2);
+
+                bob.unregister("bob", "bye");
+                Logout bobLeft = new Logout("bob", "bye", List.of("alice", "carol", "dan"));
+                alice.expect(bobLeft);
+                carol.expect(bobLeft);
+                assertEquals(new Event.Presence("lobby", List.of(), List.of("bob")), dan.next());
+
+                carol.close();
+                alice.expect(new Logout("carol", "", List.of("alice", "dan")));
+                assertEquals(new Event.Presence("lobby", List.of(), List.of("carol")), dan.next());
+            }
+            alice.expect(new Logout("dan", "", List.of("alice")));
+        }
+    }
+
+    @Test
+    void roomsHistoryPrivateMessagesDedupeAndResumeAcrossNodes() throws Exception {
+        try (V2User ann = V2User.hello(chatOn(1), "ann"); V2User ben = V2User.hello(chatOn(2), "ben")) {
+            Event.Joined annJoined = ann.join("across");
+            String epoch = annJoined.position().epoch();
+            Event.Joined benJoined = ben.join("across");
+            assertEquals(epoch, benJoined.position().epoch(), "one room, one epoch, whichever node");
+            assertEquals(Optional.of(List.of("ann", "ben")), benJoined.members());
+            assertEquals(new Event.Presence("across", List.of("ben"), List.of()), ann.next());
+
+            ann.say("across", "one", "a-1");
+            assertEquals(1, ann.acked().seq());
+            assertEquals("one", ben.nextIgnoringPresence(Event.Message.class).text());
+            ben.say("across", "two", "b-2");
+            assertEquals(2, ben.acked().seq());
+            assertEquals(2, ann.nextIgnoringPresence(Event.Message.class).seq());
+
+            // a send stored on node 2 whose sender dies before the ack is stored once when retried on node 3
+            RawWebSocket lost = RawWebSocket.openV2(chatOn(2));
+            lost.sendText(V2Json.write(new Request.Hello("cy", Optional.empty(), Optional.empty())));
+            lost.sendText(V2Json.write(new Request.Join("across", Optional.empty(), Optional.empty())));
+            lost.sendText(V2Json.write(new Request.SendToRoom("across", "three", "c-3", Optional.empty())));
+            Event.Message three = ann.nextIgnoringPresence(Event.Message.class);
+            assertEquals(new Event.Message(Optional.of("across"), Optional.empty(), "cy", 3, epoch, "three",
+                    three.time(), Optional.of("c-3")), three);
+            assertEquals(three, ben.nextIgnoringPresence(Event.Message.class));
+            lost.cut();
+            try (Follower cy = Follower.join(chatOn(3), "cy", "across")) {
+                Event.Ack retried = cy.send("three", "c-3", chatOn(3));
+                assertEquals(3, retried.seq(), "the retry's ack repeats the first send's seq");
+                assertTrue(retried.dup(), "stored once");
+            }
+
+            // private messages go to the receiver's node, and the sender is acknowledged with the inbox's seq
+            ben.sayTo("ann", "psst", "p-1");
+            Event.Ack whispered = ben.acked(); // and the copy in his own inbox
+            assertEquals(Optional.of("ann"), whispered.to());
+            Event.Message whisper = ann.nextIgnoringPresence(Event.Message.class);
+            assertEquals(Optional.of("ann"), whisper.to());
+            assertEquals("psst", whisper.text());
+            assertEquals("ben", whisper.from());
+
+            // the log is Redis's: history and resume on a node that never had the room
+            try (V2User dee = V2User.hello(chatOn(3), "dee")) {
+                dee.join("across");
+                for (int seq = 1; seq <= 3; seq++) {
+                    assertEquals(seq, dee.nextIgnoringPresence(Event.Message.class).seq(), "the recent conversation");
+                }
+                dee.history("across", OptionalLong.of(3), 10);
+                Event.History page = dee.nextIgnoringPresence(Event.History.class);
+                assertEquals(List.of("one", "two"), page.messages().stream().map(Event.Message::text).toList());
+            }
+            ben.close();
+            ann.say("across", "four", "a-4");
+            ann.acked();
+            ann.say("across", "five", "a-5");
+            ann.acked();
+            try (V2User benAgain = helloWhenFree(chatOn(3), "ben")) {
+                Event.Joined resumed = benAgain.join("across", Optional.of(new Position(epoch, 3)));
+                assertEquals(new Event.Resume(epoch, 5, true, 2), resumed.position());
+                assertEquals("four", benAgain.nextIgnoringPresence(Event.Message.class).text());
+                assertEquals("five", benAgain.nextIgnoringPresence(Event.Message.class).text());
+            }
+        }
+    }
+
+    /** Ten senders spread over the nodes by nginx, a member on every node: each message once, in seq order. */
+    @Test
+    void aBurstOfTenSendersReachesMembersOnEveryNodeOnceEachInOrder() throws Exception {
+        int senders = 10;
+        int each = 1_000;
+        List<Follower> members = new ArrayList<>();
+        try {
+            List<Follower> listening = new ArrayList<>();
+            for (int node = 1; node <= 3; node++) {
+                listening.add(Follower.join(chatOn(node), "burst-rx-" + node, "burst"));
+            }
+            members.addAll(listening);
+            List<Follower> sending = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                sending.add(Follower.join(cluster.ws("chat"), "burst-tx-" + s, "burst"));
+            }
+            members.addAll(sending);
+            try (Burst burst = Burst.start(sending, listening, each, Duration.ZERO, cluster.ws("chat"))) {
+                burst.await(Duration.ofMinutes(5));
+            }
+            for (Follower member : members) {
+                assertEquals(0, member.reconnects, member.name + " kept its connection");
+                member.assertHasAllInOrder(senders, each);
+            }
+        } finally {
+            for (Follower member : members) {
+                member.close();
+            }
+        }
+    }
+
+    /** Says hello as {@code name} once the cluster has noticed that its last holder's connection closed. */
+    private static V2User helloWhenFree(URI chat, String name) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            V2User user = V2User.connect(chat);
+            user.send(new Request.Hello(name, Optional.empty(), Optional.empty()));
+            Event event = user.next();
+            if (event instanceof Event.Welcome) {
+                return user;
+            }
+            user.close();
+            if (!(event instanceof Event.Error error) || error.code() != ErrorCode.UUID_TAKEN
+                    || System.nanoTime() > deadline) {
+                throw new AssertionError("could not say hello as " + name + " again: " + event);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.parley.it;
+
+import dev.parley.chat.bus.redis.RedisProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Parley cluster on this machine: a Redis of its own, WildFly nodes on it and nginx in front of them, all
+ * on loopback, each stopped by its PID. The integration tests' cluster, and, through {@link #main}, the
+ * one a newcomer starts to try Parley on several nodes.
+ */
+final class LocalCluster implements AutoCloseable {
+
+    /** nginx connects upstream from this address, which the nodes trust as a proxy. */
+    static final String PROXY = "127.0.0.2";
+
+    final RedisProcess redis;
+    final List<WildFlyNode> nodes;
+    final Nginx nginx;
+
+    private LocalCluster(RedisProcess redis, List<WildFlyNode> nodes, Nginx nginx) {
+        this.redis = redis;
+        this.nodes = nodes;
+        this.nginx = nginx;
+    }
+
+    /**
+     * Starts Redis (with AOF when {@code durable}), then {@code size} nodes side by side, each with {@code
+     * ttl} as its node TTL and the given settings on top, then nginx in front of them on {@code port} (0: a
+     * free one).
+     */
+    static LocalCluster start(int size, Duration ttl, boolean durable, int port, Map<String, String> settings)
+            throws IOException, InterruptedException {
+        RedisProcess redis = RedisProcess.start(durable);
+        List<WildFlyNode> nodes = new ArrayList<>();
+        try {
+            for (int i = 1; i <= size; i++) {
+                Map<String, String> node = new LinkedHashMap<>();
+                node.put("parley.redis.uri", redis.uri());
+                node.put("parley.node.id", "node-" + i);
+                node.put("parley.cluster.node-ttl-seconds", Long.toString(ttl.toSeconds()));
+                node.put("parley.trusted-proxies", PROXY);
+                node.putAll(settings);
+                nodes.add(WildFlyNode.launch("node-" + i, node));
+            }
+            for (WildFlyNode node : nodes) {
+                node.awaitReady();
+            }
+            List<Integer> upstreams = nodes.stream().map(n -> n.port).toList();
+            Nginx nginx = port == 0 ? Nginx.start(upstreams, PROXY) : Nginx.start(port, upstreams, PROXY);
+            return new LocalCluster(redis, nodes, nginx);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            for (WildFlyNode node : nodes) {
+                node.close();
+            }
+            redis.close();
+            throw e;
+        }
+    }
+
+    /** {@code path} under the context root, through nginx. */
+    URI ws(String path) {
+        return URI.create("ws://127.0.0.1:" + nginx.port + Deployments.CONTEXT_ROOT + path);
+    }
+
+    @Override
+    public void close() throws Exception {
+        nginx.close();
+        for (WildFlyNode node : nodes) {
+            node.close();
+        }
+        redis.close();
+    }
+
+    /**
+     * {@code mvn -Pcluster verify}: Redis, three WildFly nodes and nginx on {@code parley.port} (8080), until
+     * Ctrl-C. Open http://localhost:8080/parley/ in two browsers: nginx sends them to different nodes.
+     */
+    public static void main(String[] args) throws Exception {
+        int port = Integer.getInteger("parley.port", 8080);
+        LocalCluster cluster = start(3, Duration.ofSeconds(15), true, port, Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }));
+        System.out.println();
+        System.out.println("Parley cluster: http://localhost:" + port + "/parley/ (nginx, round robin over the nodes)");
+        for (WildFlyNode node : cluster.nodes) {
+            System.out.println("  " + node.id + ": " + node.http("") + "  (log: " + node.base.resolve("log") + ")");
+        }
+        System.out.println("  Redis: " + cluster.redis.uri() + " (AOF on)");
+        System.out.println("Ctrl-C stops them all.");
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.parley.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * A Parley node of a test cluster: the build's WildFly ({@code jboss.home}) run with a base directory of its
+ * own under {@code target/}, the build's WAR in its deployments folder, on free loopback ports, its settings
+ * as system properties. Stopped (SIGTERM: a graceful shutdown) or killed (SIGKILL) by the PID of its JVM.
+ */
+final class WildFlyNode implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(120);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final String id;
+    final int port;
+    final Path base;
+    private final Process launcher;
+
+    private WildFlyNode(String id, int port, Path base, Process launcher) {
+        this.id = id;
+        this.port = port;
+        this.base = base;
+        this.launcher = launcher;
+    }
+
+    /** Launches a node; {@link #awaitReady()} waits until it serves Parley. */
+    static WildFlyNode launch(String id, Map<String, String> settings) throws IOException {
+        Path home = Path.of(System.getProperty("jboss.home", "target/server")).toAbsolutePath();
+        Path war = Path.of(System.getProperty("parley.war", "target/parley.war")).toAbsolutePath();
+        int port = freePort();
+        Path base = Path.of("target", "nodes", id + "-" + port).toAbsolutePath();
+        copyTree(home.resolve("standalone").resolve("configuration"), base.resolve("configuration"));
+        Files.createDirectories(base.resolve("deployments"));
+        Files.copy(war, base.resolve("deployments").resolve("parley.war"), StandardCopyOption.REPLACE_EXISTING);
+
+        List<String> options = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-Djava.net.preferIPv4Stack=true"));
+        settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("standalone.sh").toString(),
+                "-Djboss.server.base.dir=" + base, "-Djboss.http.port=" + port,
+                "-Djboss.management.http.port=" + freePort(), "-Djboss.bind.address=127.0.0.1",
+                "-Djboss.bind.address.management=127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(base.resolve("console.log").toFile());
+        builder.environment().put("JAVA_OPTS", String.join(" ", options));
+        builder.environment().put("JBOSS_HOME", home.toString());
+        return new WildFlyNode(id, port, base, builder.start());
+    }
+
+    /** Waits until Parley answers its status page on this node. */
+    WildFlyNode awaitReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        HttpRequest status = HttpRequest.newBuilder(http("api/status")).timeout(Duration.ofSeconds(2)).build();
+        while (System.nanoTime() < deadline) {
+            if (!launcher.isAlive()) {
+                throw new IOException("node " + id + " exited with " + launcher.exitValue() + "; see " + base);
+            }
+            try {
+                if (HTTP.send(status, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("node " + id + " did not serve Parley within " + STARTUP + "; see " + base);
+    }
+
+    URI http(String path) {
+        return URI.create("http://127.0.0.1:" + port + Deployments.CONTEXT_ROOT + path);
+    }
+
+    URI ws(String path) {
+        return URI.create("ws://127.0.0.1:" + port + Deployments.CONTEXT_ROOT + path);
+    }
+
+    /** The JVM the launch script started, if it is running. */
+    private Optional<ProcessHandle> jvm() {
+        return launcher.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .findFirst();
+    }
+
+    /** SIGKILL: the node dies at once, as on a power cut, without leaving the cluster. */
+    void kill() throws InterruptedException {
+        Optional<ProcessHandle> jvm = jvm();
+        jvm.ifPresent(ProcessHandle::destroyForcibly);
+        jvm.ifPresent(p -> p.onExit().join());
+        launcher.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    boolean isAlive() {
+        return jvm().map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** SIGTERM, as an operator's stop: the node shuts down gracefully; SIGKILL if it takes too long. */
+    @Override
+    public void close() throws InterruptedException {
+        ProcessHandle jvm = jvm().orElse(null);
+        if (jvm != null) {
+            jvm.destroy();
+            try {
+                jvm.onExit().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                jvm.destroyForcibly();
+            }
+        }
+        if (!launcher.waitFor(10, TimeUnit.SECONDS)) {
+            launcher.destroyForcibly();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            files.forEach(file -> {
+                try {
+                    Path target = to.resolve(from.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
