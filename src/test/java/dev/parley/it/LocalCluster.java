@@ -14,7 +14,7 @@ import java.util.Map;
  * on loopback, each stopped by its PID. The integration tests' cluster, and, through {@link #main}, the
  * one a newcomer starts to try Parley on several nodes.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
 
     /** nginx connects upstream from this address, which the nodes trust as a proxy. */
     static final String PROXY = "127.0.0.2";
