@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,42 +21,48 @@ public final class LocalCluster implements AutoCloseable {
     static final String PROXY = "127.0.0.2";
 
     final RedisProcess redis;
-    final List<WildFlyNode> nodes;
+    final List<ParleyNode> nodes;
     final Nginx nginx;
 
-    private LocalCluster(RedisProcess redis, List<WildFlyNode> nodes, Nginx nginx) {
+    private LocalCluster(RedisProcess redis, List<ParleyNode> nodes, Nginx nginx) {
         this.redis = redis;
         this.nodes = nodes;
         this.nginx = nginx;
     }
 
-    /**
-     * Starts Redis (with AOF when {@code durable}), then {@code size} nodes side by side, each with {@code
-     * ttl} as its node TTL and the given settings on top, then nginx in front of them on {@code port} (0: a
-     * free one).
-     */
+    /** Starts Redis and {@code size} WildFly nodes behind nginx, as {@link #start(List, Duration, boolean, int, Map)}. */
     static LocalCluster start(int size, Duration ttl, boolean durable, int port, Map<String, String> settings)
             throws IOException, InterruptedException {
+        return start(Collections.nCopies(size, ParleyNode.Server.WILDFLY), ttl, durable, port, settings);
+    }
+
+    /**
+     * Starts Redis (with AOF when {@code durable}), then a node on each of {@code servers}, side by side, each
+     * with {@code ttl} as its node TTL and the given settings on top, then nginx in front of them on {@code
+     * port} (0: a free one).
+     */
+    static LocalCluster start(List<ParleyNode.Server> servers, Duration ttl, boolean durable, int port,
+            Map<String, String> settings) throws IOException, InterruptedException {
         RedisProcess redis = RedisProcess.start(durable);
-        List<WildFlyNode> nodes = new ArrayList<>();
+        List<ParleyNode> nodes = new ArrayList<>();
         try {
-            for (int i = 1; i <= size; i++) {
+            for (int i = 1; i <= servers.size(); i++) {
                 Map<String, String> node = new LinkedHashMap<>();
                 node.put("parley.redis.uri", redis.uri());
                 node.put("parley.node.id", "node-" + i);
                 node.put("parley.cluster.node-ttl-seconds", Long.toString(ttl.toSeconds()));
                 node.put("parley.trusted-proxies", PROXY);
                 node.putAll(settings);
-                nodes.add(WildFlyNode.launch("node-" + i, node));
+                nodes.add(ParleyNode.launch(servers.get(i - 1), "node-" + i, node));
             }
-            for (WildFlyNode node : nodes) {
+            for (ParleyNode node : nodes) {
                 node.awaitReady();
             }
             List<Integer> upstreams = nodes.stream().map(n -> n.port).toList();
             Nginx nginx = port == 0 ? Nginx.start(upstreams, PROXY) : Nginx.start(port, upstreams, PROXY);
             return new LocalCluster(redis, nodes, nginx);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            for (WildFlyNode node : nodes) {
+            for (ParleyNode node : nodes) {
                 node.close();
             }
             redis.close();
@@ -71,7 +78,7 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() throws Exception {
         nginx.close();
-        for (WildFlyNode node : nodes) {
+        for (ParleyNode node : nodes) {
             node.close();
         }
         redis.close();
@@ -93,7 +100,7 @@ public final class LocalCluster implements AutoCloseable {
         }));
         System.out.println();
         System.out.println("Parley cluster: http://localhost:" + port + "/parley/ (nginx, round robin over the nodes)");
-        for (WildFlyNode node : cluster.nodes) {
+        for (ParleyNode node : cluster.nodes) {
             System.out.println("  " + node.id + ": " + node.http("") + "  (log: " + node.base.resolve("log") + ")");
         }
         System.out.println("  Redis: " + cluster.redis.uri() + " (AOF on)");

@@ -22,11 +22,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * A Parley node of a test cluster: the build's WildFly ({@code jboss.home}) run with a base directory of its
- * own under {@code target/}, the build's WAR in its deployments folder, on free loopback ports, its settings
- * as system properties. Stopped (SIGTERM: a graceful shutdown) or killed (SIGKILL) by the PID of its JVM.
+ * A Parley node of a test cluster, on either server, with the build's WAR on a free port and its settings as
+ * system properties: the build's WildFly ({@code jboss.home}) with a base directory of its own under {@code
+ * target/nodes/}, or the build's Payara Micro. Stopped (SIGTERM: a graceful shutdown) or killed (SIGKILL) by
+ * the PID of its JVM.
  */
-final class WildFlyNode implements AutoCloseable {
+final class ParleyNode implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -36,37 +37,75 @@ final class WildFlyNode implements AutoCloseable {
     final Path base;
     private final Process launcher;
 
-    private WildFlyNode(String id, int port, Path base, Process launcher) {
+    private ParleyNode(String id, int port, Path base, Process launcher) {
         this.id = id;
         this.port = port;
         this.base = base;
         this.launcher = launcher;
     }
 
-    /** Launches a node; {@link #awaitReady()} waits until it serves Parley. */
-    static WildFlyNode launch(String id, Map<String, String> settings) throws IOException {
+    /** The servers a node can run on. */
+    enum Server {
+        WILDFLY, PAYARA
+    }
+
+    /** Launches a node on {@code server}; {@link #awaitReady()} waits until it serves Parley. */
+    static ParleyNode launch(Server server, String id, Map<String, String> settings) throws IOException {
+        return server == Server.WILDFLY ? wildFly(id, settings) : payara(id, settings);
+    }
+
+    /** Launches a WildFly node. */
+    static ParleyNode wildFly(String id, Map<String, String> settings) throws IOException {
         Path home = Path.of(System.getProperty("jboss.home", "target/server")).toAbsolutePath();
-        Path war = Path.of(System.getProperty("parley.war", "target/parley.war")).toAbsolutePath();
         int port = freePort();
-        Path base = Path.of("target", "nodes", id + "-" + port).toAbsolutePath();
+        Path base = baseOf(id, port);
         copyTree(home.resolve("standalone").resolve("configuration"), base.resolve("configuration"));
         Files.createDirectories(base.resolve("deployments"));
-        Files.copy(war, base.resolve("deployments").resolve("parley.war"), StandardCopyOption.REPLACE_EXISTING);
-
-        List<String> options = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-Djava.net.preferIPv4Stack=true"));
-        settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        Files.copy(war(), base.resolve("deployments").resolve("parley.war"), StandardCopyOption.REPLACE_EXISTING);
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("standalone.sh").toString(),
                 "-Djboss.server.base.dir=" + base, "-Djboss.http.port=" + port,
                 "-Djboss.management.http.port=" + freePort(), "-Djboss.bind.address=127.0.0.1",
-                "-Djboss.bind.address.management=127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(base.resolve("console.log").toFile());
-        builder.environment().put("JAVA_OPTS", String.join(" ", options));
+                "-Djboss.bind.address.management=127.0.0.1");
+        builder.environment().put("JAVA_OPTS", String.join(" ", jvmOptions(settings)));
         builder.environment().put("JBOSS_HOME", home.toString());
-        return new WildFlyNode(id, port, base, builder.start());
+        return new ParleyNode(id, port, base, start(builder, base));
+    }
+
+    /** Launches a Payara Micro node, with the post-boot commands the README gives. */
+    static ParleyNode payara(String id, Map<String, String> settings) throws IOException {
+        Path jar = Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar")).toAbsolutePath();
+        int port = freePort();
+        Path base = baseOf(id, port);
+        Files.createDirectories(base);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions(settings));
+        command.addAll(List.of("-Djava.io.tmpdir=" + base, "-jar", jar.toString(), "--nocluster", "--port",
+                Integer.toString(port), "--postbootcommandfile",
+                Path.of("server-config", "payara", "post-boot-commands.asadmin").toAbsolutePath().toString(),
+                "--deploy", war().toString()));
+        return new ParleyNode(id, port, base, start(new ProcessBuilder(command), base));
+    }
+
+    private static Path war() {
+        return Path.of(System.getProperty("parley.war", "target/parley.war")).toAbsolutePath();
+    }
+
+    private static Path baseOf(String id, int port) {
+        return Path.of("target", "nodes", id + "-" + port).toAbsolutePath();
+    }
+
+    private static List<String> jvmOptions(Map<String, String> settings) {
+        List<String> options = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-Djava.net.preferIPv4Stack=true"));
+        settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        return options;
+    }
+
+    private static Process start(ProcessBuilder builder, Path base) throws IOException {
+        return builder.redirectErrorStream(true).redirectOutput(base.resolve("console.log").toFile()).start();
     }
 
     /** Waits until Parley answers its status page on this node. */
-    WildFlyNode awaitReady() throws IOException, InterruptedException {
+    ParleyNode awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         HttpRequest status = HttpRequest.newBuilder(http("api/status")).timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline) {
@@ -93,9 +132,10 @@ final class WildFlyNode implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port + Deployments.CONTEXT_ROOT + path);
     }
 
-    /** The JVM the launch script started, if it is running. */
+    /** The node's JVM, if it is running: the launched process, or the one WildFly's launch script started. */
     private Optional<ProcessHandle> jvm() {
-        return launcher.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+        return Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
+                .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .findFirst();
     }
 
