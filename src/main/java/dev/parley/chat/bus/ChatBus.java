@@ -22,8 +22,9 @@ public interface ChatBus {
     CompletionStage<Appended> append(Stream stream, Draft draft);
 
     /**
-     * Stores a private message in both inboxes ({@code to}'s and its sender's) and tells their listeners.
-     * The result is the sender's inbox position, which the sender's ack carries.
+     * Stores a private message in both inboxes, its sender's first, and tells their listeners: a reply the
+     * receiver sends at once then always comes after the sender's own copy. The result is the sender's inbox
+     * position, which the sender's ack carries.
      */
     CompletionStage<Appended> appendPrivate(Draft draft);
 

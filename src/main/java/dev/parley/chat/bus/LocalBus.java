@@ -53,8 +53,11 @@ public final class LocalBus implements ChatBus {
         Stream from = Stream.inbox(draft.from());
         long now = clock.millis();
         Supplier<Appended> both = () -> {
-            Appended received = store(to, draft, now);
-            return to.equals(from) ? received : store(from, draft, now);
+            Appended own = store(from, draft, now);
+            if (!to.equals(from)) {
+                store(to, draft, now);
+            }
+            return own;
         };
         if (draft.cid().isEmpty()) {
             return CompletableFuture.completedFuture(both.get());

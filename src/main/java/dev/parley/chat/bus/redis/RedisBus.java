@@ -136,15 +136,15 @@ public final class RedisBus implements ChatBus, AutoCloseable {
 
     /**
      * Two steps, each stored once by its own cid: one script per inbox keeps each in its own slot. Should
-     * the node die between them, the client's retry stores the receiver's copy as a duplicate and the
-     * sender's anew.
+     * the node die between them, the client's retry stores the sender's copy as a duplicate and the
+     * receiver's anew.
      */
     @Override
     public CompletionStage<Appended> appendPrivate(Draft draft) {
         Stream to = Stream.inbox(draft.to().orElseThrow());
         Stream from = Stream.inbox(draft.from());
-        CompletionStage<Appended> received = append(to, draft);
-        return to.equals(from) ? received : received.thenCompose(done -> append(from, draft));
+        CompletionStage<Appended> own = append(from, draft);
+        return to.equals(from) ? own : own.thenCompose(stored -> append(to, draft).thenApply(received -> stored));
     }
 
     @Override
