@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,71 +48,38 @@ class ClusterIT {
     }
 
     @Test
-    void theTutorialsChatWithItsUsersOnThreeNodesAndAV2UserInTheLobby() {
-        try (ChatUser alice = ChatUser.connect(chatOn(1));
-                ChatUser bob = ChatUser.connect(chatOn(2));
-                ChatUser carol = ChatUser.connect(chatOn(3))) {
-            alice.register("alice", "hello");
-            alice.expect(new Login("alice", "hello", List.of("alice")));
-            bob.register("bob", "hi all");
-            Login bobJoined = new Login("bob", "hi all", List.of("alice", "bob"));
-            alice.expect(bobJoined);
-            bob.expect(bobJoined);
-            carol.register("carol", "hey");
-            Login carolJoined = new Login("carol", "hey", List.of("alice", "bob", "carol"));
-            alice.expect(carolJoined);
-            bob.expect(carolJoined);
-            carol.expect(carolJoined);
+    void theTutorialsChatWithItsUsersOnThreeNodes() {
+        ChatFlows.joinBroadcastPrivateLeaveAndDisconnect(chatOn(1), chatOn(2), chatOn(3));
+    }
 
-            try (ChatUser impostor = ChatUser.connect(chatOn(3))) {
-                impostor.register("alice", "me too");
-                impostor.expectError(ErrorCode.UUID_TAKEN); // alice is held on node 1
-            }
+    @Test
+    void namesAreUniqueAcrossNodesAndV1AndV2UsersShareTheLobby() {
+        try (ChatUser alice = ChatUser.connect(chatOn(1)); ChatUser impostor = ChatUser.connect(chatOn(3))) {
+            alice.register("lobby-alice", "hello");
+            alice.expect(new Login("lobby-alice", "hello", List.of("lobby-alice")));
+            impostor.register("lobby-alice", "me too");
+            impostor.expectError(ErrorCode.UUID_TAKEN); // held on node 1
 
-            bob.say("good morning");
-            UserMessage broadcast = new UserMessage("good morning", "bob", Optional.empty());
-            alice.expect(broadcast);
-            bob.expect(broadcast);
-            carol.expect(broadcast);
-
-            alice.sayTo("carol", "psst");
-            UserMessage whisper = new UserMessage("psst", "alice", Optional.of("carol"));
-            carol.expect(whisper);
-            alice.expect(whisper);
-            carol.say("marker");
-            UserMessage marker = new UserMessage("marker", "carol", Optional.empty());
-            bob.expect(marker); // bob's next event is the one after the whisper: he never saw it
-            alice.expect(marker);
-            carol.expect(marker);
-
-            try (V2User dan = V2User.hello(cluster.ws("chat"), "dan")) {
+            try (V2User dan = V2User.hello(chatOn(2), "lobby-dan")) {
                 Event.Joined joined = dan.join("lobby");
-                assertEquals(Optional.of(List.of("alice", "bob", "carol", "dan")), joined.members());
-                Login danJoined = new Login("dan", "", List.of("alice", "bob", "carol", "dan"));
-                alice.expect(danJoined);
-                bob.expect(danJoined);
-                carol.expect(danJoined);
+                assertEquals(Optional.of(List.of("lobby-alice", "lobby-dan")), joined.members());
+                alice.expect(new Login("lobby-dan", "", List.of("lobby-alice", "lobby-dan")));
                 for (int i = 0; i < joined.position().missed(); i++) {
                     dan.nextIgnoringPresence(Event.Message.class); // the recent conversation
                 }
                 dan.say("lobby", "from v2", "d-1");
                 dan.acked();
-                UserMessage fromV2 = new UserMessage("from v2", "dan", Optional.empty());
-                alice.expect(fromV2);
-                bob.expect(fromV2);
-                carol.expect(fromV2);
+                alice.expect(new UserMessage("from v2", "lobby-dan", Optional.empty()));
+                alice.sayTo("lobby-dan", "from v1");
+                alice.expect(new UserMessage("from v1", "lobby-alice", Optional.of("lobby-dan")));
+                Event.Message whisper = dan.nextIgnoringPresence(Event.Message.class);
+                assertEquals(Optional.of("lobby-dan"), whisper.to());
+                assertEquals("from v1", whisper.text());
 
-                bob.unregister("bob", "bye");
-                Logout bobLeft = new Logout("bob", "bye", List.of("alice", "carol", "dan"));
-                alice.expect(bobLeft);
-                carol.expect(bobLeft);
-                assertEquals(new Event.Presence("lobby", List.of(), List.of("bob")), dan.next());
-
-                carol.close();
-                alice.expect(new Logout("carol", "", List.of("alice", "dan")));
-                assertEquals(new Event.Presence("lobby", List.of(), List.of("carol")), dan.next());
+                impostor.register("lobby-dan", "");
+                impostor.expectError(ErrorCode.UUID_TAKEN); // one name space, v1 and v2, cluster-wide
             }
-            alice.expect(new Logout("dan", "", List.of("alice")));
+            alice.expect(new Logout("lobby-dan", "", List.of("lobby-alice")));
         }
     }
 
@@ -174,7 +140,7 @@ class ClusterIT {
             ann.acked();
             ann.say("across", "five", "a-5");
             ann.acked();
-            try (V2User benAgain = helloWhenFree(chatOn(3), "ben")) {
+            try (V2User benAgain = V2User.helloWhenFree(chatOn(3), "ben")) {
                 Event.Joined resumed = benAgain.join("across", Optional.of(new Position(epoch, 3)));
                 assertEquals(new Event.Resume(epoch, 5, true, 2), resumed.position());
                 assertEquals("four", benAgain.nextIgnoringPresence(Event.Message.class).text());
@@ -211,25 +177,6 @@ class ClusterIT {
             for (Follower member : members) {
                 member.close();
             }
-        }
-    }
-
-    /** Says hello as {@code name} once the cluster has noticed that its last holder's connection closed. */
-    private static V2User helloWhenFree(URI chat, String name) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            V2User user = V2User.connect(chat);
-            user.send(new Request.Hello(name, Optional.empty(), Optional.empty()));
-            Event event = user.next();
-            if (event instanceof Event.Welcome) {
-                return user;
-            }
-            user.close();
-            if (!(event instanceof Event.Error error) || error.code() != ErrorCode.UUID_TAKEN
-                    || System.nanoTime() > deadline) {
-                throw new AssertionError("could not say hello as " + name + " again: " + event);
-            }
-            Thread.sleep(100);
         }
     }
 }

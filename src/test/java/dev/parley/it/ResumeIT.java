@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.chat.protocol.v2.Event;
 import dev.parley.chat.protocol.v2.Position;
@@ -126,7 +125,7 @@ class ResumeIT {
             assertEquals(Optional.of("lost-1"), stored.cid());
             first.cut(); // stored, but the sender dies without reading its ack
 
-            try (V2User again = helloOnceFree("lost-sender")) {
+            try (V2User again = V2User.helloWhenFree(chat(), "lost-sender")) {
                 again.join("lost");
                 again.nextIgnoringPresence(Event.Message.class); // the recent conversation: the first send
                 again.say("lost", "only once", "lost-1");
@@ -139,25 +138,6 @@ class ResumeIT {
                 assertEquals(Optional.of("lost-marker"), next.cid(), "the room holds the message once");
                 assertEquals(stored.seq() + 1, next.seq());
             }
-        }
-    }
-
-    /** Says hello as {@code name} once the server has noticed that its last holder's connection died. */
-    private V2User helloOnceFree(String name) {
-        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
-        while (true) {
-            V2User user = V2User.connect(chat());
-            user.send(new Request.Hello(name, Optional.empty(), Optional.empty()));
-            Event event = user.next();
-            if (event instanceof Event.Welcome) {
-                return user;
-            }
-            user.close();
-            if (!(event instanceof Event.Error error) || error.code() != ErrorCode.UUID_TAKEN
-                    || System.nanoTime() > deadline) {
-                throw new AssertionError("could not say hello as " + name + " again: " + event);
-            }
-            sleep(100);
         }
     }
 

@@ -39,6 +39,33 @@ public final class V2User implements AutoCloseable {
         return user;
     }
 
+    /**
+     * Says hello as {@code name} once the server has let the name go: its last holder's connection closed or
+     * died, which a server notices a little later.
+     */
+    public static V2User helloWhenFree(URI chat, String name) {
+        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+        while (true) {
+            V2User user = connect(chat);
+            user.send(new Request.Hello(name, Optional.empty(), Optional.empty()));
+            Event event = user.next();
+            if (event instanceof Event.Welcome) {
+                return user;
+            }
+            user.close();
+            if (!(event instanceof Event.Error error) || error.code() != ErrorCode.UUID_TAKEN
+                    || System.nanoTime() > deadline) {
+                throw new AssertionError("could not say hello as " + name + " again: " + event);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
     public WsClient raw() {
         return client;
     }
