@@ -3,15 +3,19 @@ package dev.parley.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ServerEvent;
 import dev.parley.chat.protocol.ServerEvent.Login;
 import dev.parley.chat.protocol.ServerEvent.Logout;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * A cluster keeps its promises through real failures in the middle of a burst: Redis (with AOF) killed
- * and restarted, then a node killed with SIGKILL. Every member ends with every acknowledged message once,
+ * A cluster keeps its promises through real failures: Redis (with AOF) killed and restarted in the middle
+ * of a burst, a node cut off from Redis, a node killed with SIGKILL in the middle of a burst. Every member ends with every acknowledged message once,
  * in seq order; the dead node's users are told gone everywhere once each, within the TTL plus 5 s, and its
  * clients resume on the other nodes through nginx.
  */
@@ -30,6 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterFailoverIT {
 
     private static final Duration TTL = Duration.ofSeconds(5);
+    /** parley.redis.timeout-millis's default, which the nodes run with. */
+    private static final long REDIS_TIMEOUT_MILLIS = 2_000;
     private static final int EACH = 400;
     /** Between one sender's sends: the burst lasts a few seconds, long enough to fail something in it. */
     private static final Duration PAUSE = Duration.ofMillis(5);
@@ -38,7 +44,8 @@ class ClusterFailoverIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = LocalCluster.start(3, TTL, true, 0, Map.of());
+        cluster = LocalCluster.start(Collections.nCopies(3, ParleyNode.Server.WILDFLY), TTL, true, 0, Map.of(),
+                Set.of(3));
     }
 
     @AfterAll
@@ -83,8 +90,92 @@ class ClusterFailoverIT {
         }
     }
 
+    /**
+     * Node 3 reaches Redis through a proxy that stops passing bytes (as a partition does): its requests fail
+     * with {@code unavailable}, after the TTL it closes its clients with 1012, they resume on the other nodes,
+     * which evict its members once; healed, it serves again under a new lease without telling anything twice.
+     */
     @Test
     @Order(2)
+    void aNodeCutOffFromRedisClosesItsClientsWith1012AndTheyResumeElsewhere() throws Exception {
+        URI nginx = cluster.ws("chat");
+        try (Follower one = Follower.join(chatOn(1), "cut-rx-1", "cut");
+                Follower two = Follower.join(chatOn(2), "cut-rx-2", "cut");
+                Follower victim = Follower.join(chatOn(3), "cut-v2", "cut");
+                ChatUser watcher = ChatUser.connect(chatOn(1));
+                ChatUser victimV1 = ChatUser.connect(chatOn(3))) {
+            watcher.register("cut-watcher", "");
+            watcher.expect(new Login("cut-watcher", "", List.of("cut-watcher")));
+            victimV1.register("cut-v1", "");
+            watcher.expect(new Login("cut-v1", "", List.of("cut-watcher", "cut-v1")));
+            one.send("before", "cut-1", nginx);
+            two.awaitMessages(1, nginx);
+            victim.awaitMessages(1, nginx);
+
+            cluster.proxyOf(3).blackhole();
+            long cut = System.nanoTime();
+            victim.send("during", "cut-2", nginx); // refused, closed with 1012, resumed elsewhere, sent there
+            long refused = victim.errorArrivals.get(0) - cut;
+            long closed = victim.closeArrivals.get(0) - cut;
+            System.out.printf("cut off: first 'unavailable' after %d ms, closed with %s after %d ms (TTL %d ms)%n",
+                    TimeUnit.NANOSECONDS.toMillis(refused), victim.closeCodes, TimeUnit.NANOSECONDS.toMillis(closed),
+                    TTL.toMillis());
+            assertTrue(victim.errors.stream().allMatch(e -> e.code() == ErrorCode.UNAVAILABLE), "" + victim.errors);
+            assertTrue(refused < TimeUnit.MILLISECONDS.toNanos(REDIS_TIMEOUT_MILLIS + 1_500),
+                    "'unavailable' within the Redis timeout, not a hang");
+            assertEquals(1012, victim.closeCodes.get(0));
+            assertTrue(closed >= TTL.toNanos() / 2 && closed < TTL.plusSeconds(3).toNanos(), "closed once the TTL passed");
+            assertEquals(1, victim.reconnects);
+            assertEquals(1012, victimV1.awaitClose().getCloseCode().getCode());
+
+            for (Follower other : List.of(one, two)) {
+                other.awaitMessages(2, nginx);
+                assertEquals(List.of("before", "during"), other.texts());
+                assertEquals(1, other.leavesOf("cut-v2"), other.name + " was told once that cut-v2 left");
+                assertTrue(other.leftAt("cut-v2") - cut < TTL.plusSeconds(5).toNanos(), "within TTL + 5 s");
+            }
+            watcher.expect(new Logout("cut-v1", "", List.of("cut-watcher")));
+
+            cluster.proxyOf(3).heal();
+            try (Follower back = awaitServing(chatOn(3), "cut-back", "cut")) {
+                one.send("after", "cut-3", nginx);
+                back.awaitMessages(3, nginx);
+                assertEquals(List.of("before", "during", "after"), back.texts());
+                for (Follower member : List.of(one, two, victim)) {
+                    member.awaitMessages(3, nginx);
+                    assertEquals(List.of("before", "during", "after"), member.texts(), member.name);
+                }
+                for (Follower other : List.of(one, two)) {
+                    assertEquals(1, other.leavesOf("cut-v2"), other.name + ": nothing told twice");
+                    assertEquals(1, other.joinsOf("cut-v2"), other.name + ": cut-v2 joined again once, elsewhere");
+                }
+            }
+            watcher.say("marker");
+            assertEquals(new ServerEvent.UserMessage("marker", "cut-watcher", Optional.empty()), watcher.next(),
+                    "the v1 user's leave was told once");
+            watcher.unregister("cut-watcher", "");
+            watcher.say("gone?");
+            watcher.expectError(ErrorCode.NOT_REGISTERED); // the lobby is empty again for the next test
+        }
+    }
+
+    /** Joins on {@code node} once it serves again (a node out of the cluster closes new connections, 1012). */
+    private static Follower awaitServing(URI node, String name, String room) throws Exception {
+        long deadline = System.nanoTime() + TTL.plusSeconds(15).toNanos();
+        while (true) {
+            try {
+                return Follower.join(node, name, room);
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("node 3 did not serve again after the cut healed", notYet);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     void aNodeKilledMidBurstHasItsUsersLeaveOnceEverywhereAndItsClientsResumeElsewhere() throws Exception {
         List<Follower> senders = new ArrayList<>();
         List<Follower> listeners = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,7 @@ class ClusterMixedServersIT {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = LocalCluster.start(List.of(ParleyNode.Server.WILDFLY, ParleyNode.Server.PAYARA), Duration.ofSeconds(15),
-                false, 0, Map.of());
+                false, 0, Map.of(), Set.of());
     }
 
     @AfterAll

@@ -41,7 +41,13 @@ final class Follower implements AutoCloseable {
     final List<Event.Presence> presence = new ArrayList<>();
     /** When each of {@link #presence} arrived. */
     final List<Long> presenceArrivals = new ArrayList<>();
-    /** How often it had to connect again. */
+    /** Every error it was answered, and when ({@link System#nanoTime}). */
+    final List<Event.Error> errors = new ArrayList<>();
+    final List<Long> errorArrivals = new ArrayList<>();
+    /** The close codes its connections were closed with, and when. */
+    final List<Integer> closeCodes = new ArrayList<>();
+    final List<Long> closeArrivals = new ArrayList<>();
+    /** How often it connected again. */
     int reconnects;
     private RawWebSocket socket;
     private String epoch;
@@ -78,6 +84,9 @@ final class Follower implements AutoCloseable {
                 break;
             }
             socket.close();
+            if (answer instanceof Event.Error error && error.code() == ErrorCode.UNAVAILABLE) {
+                throw new IOException(name + ": this node cannot reach Redis");
+            }
             if (!(answer instanceof Event.Error error) || error.code() != ErrorCode.UUID_TAKEN
                     || System.nanoTime() > deadline) {
                 throw new AssertionError(name + " could not say hello: " + answer);
@@ -86,7 +95,14 @@ final class Follower implements AutoCloseable {
         }
         Optional<Position> since = epoch == null ? Optional.empty() : Optional.of(new Position(epoch, seq()));
         socket.sendText(V2Json.write(new Request.Join(room, since, Optional.empty())));
-        Event.Joined joined = (Event.Joined) expect(Event.Joined.class);
+        Event reply = nextReply();
+        if (reply instanceof Event.Error error && error.code() == ErrorCode.UNAVAILABLE) {
+            socket.close();
+            throw new IOException(name + ": this node cannot reach Redis");
+        }
+        if (!(reply instanceof Event.Joined joined)) {
+            throw new AssertionError(name + ": expected Joined, got " + reply);
+        }
         if (epoch == null) {
             epoch = joined.position().epoch();
             long first = joined.position().seq() - joined.position().missed();
@@ -115,6 +131,8 @@ final class Follower implements AutoCloseable {
                         return ack;
                     }
                     if (event instanceof Event.Error error && error.cid().equals(Optional.of(cid))) {
+                        errors.add(error);
+                        errorArrivals.add(System.nanoTime());
                         if (error.code() != ErrorCode.UNAVAILABLE) {
                             throw new AssertionError(name + ": " + cid + " refused: " + error);
                         }
@@ -139,10 +157,22 @@ final class Follower implements AutoCloseable {
         }
     }
 
-    private void reconnect(URI chat) throws IOException, InterruptedException {
-        socket.close();
-        reconnects++;
-        connect(chat);
+    /** Connects again until a node takes it: one that is out of the cluster closes it at once (1012). */
+    private void reconnect(URI chat) throws InterruptedException {
+        long deadline = System.nanoTime() + NAME_FREED.toNanos();
+        while (true) {
+            try {
+                socket.close();
+                connect(chat);
+                reconnects++;
+                return;
+            } catch (IOException refused) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(name + " found no node to resume on", refused);
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** The next event; a room message is checked and recorded, presence recorded. */
@@ -164,6 +194,16 @@ final class Follower implements AutoCloseable {
     /** How many presence events told that {@code user} left. */
     long leavesOf(String user) {
         return presence.stream().filter(p -> p.left().contains(user)).count();
+    }
+
+    /** How many presence events told that {@code user} joined. */
+    long joinsOf(String user) {
+        return presence.stream().filter(p -> p.joined().contains(user)).count();
+    }
+
+    /** The texts of the messages delivered, in order. */
+    List<String> texts() {
+        return messages.stream().map(Event.Message::text).toList();
     }
 
     /** When the first presence event that told that {@code user} left arrived; fails if none did. */
@@ -233,6 +273,8 @@ final class Follower implements AutoCloseable {
             throw new AssertionError(name + ": nothing came for " + SILENCE.toSeconds() + " s, at seq " + seq(), silent);
         }
         if (frame.opcode() == RawWebSocket.CLOSE) {
+            closeCodes.add(frame.closeCode());
+            closeArrivals.add(System.nanoTime());
             throw new IOException(name + "'s connection was closed with " + frame.closeCode());
         }
         try {

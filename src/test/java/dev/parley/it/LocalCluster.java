@@ -1,14 +1,17 @@
 package dev.parley.it;
 
 import dev.parley.chat.bus.redis.RedisProcess;
+import dev.parley.chat.bus.redis.TcpProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Parley cluster on this machine: a Redis of its own, WildFly nodes on it and nginx in front of them, all
@@ -23,32 +26,40 @@ public final class LocalCluster implements AutoCloseable {
     final RedisProcess redis;
     final List<ParleyNode> nodes;
     final Nginx nginx;
+    /** The proxies between Redis and the nodes that reach it through one, by node number (from 1). */
+    private final Map<Integer, TcpProxy> proxies;
 
-    private LocalCluster(RedisProcess redis, List<ParleyNode> nodes, Nginx nginx) {
+    private LocalCluster(RedisProcess redis, List<ParleyNode> nodes, Nginx nginx, Map<Integer, TcpProxy> proxies) {
         this.redis = redis;
         this.nodes = nodes;
         this.nginx = nginx;
+        this.proxies = proxies;
     }
 
     /** Starts Redis and {@code size} WildFly nodes behind nginx, as {@link #start(List, Duration, boolean, int, Map)}. */
     static LocalCluster start(int size, Duration ttl, boolean durable, int port, Map<String, String> settings)
             throws IOException, InterruptedException {
-        return start(Collections.nCopies(size, ParleyNode.Server.WILDFLY), ttl, durable, port, settings);
+        return start(Collections.nCopies(size, ParleyNode.Server.WILDFLY), ttl, durable, port, settings, Set.of());
     }
 
     /**
      * Starts Redis (with AOF when {@code durable}), then a node on each of {@code servers}, side by side, each
      * with {@code ttl} as its node TTL and the given settings on top, then nginx in front of them on {@code
-     * port} (0: a free one).
+     * port} (0: a free one). The nodes numbered in {@code proxied} (from 1) reach Redis through a {@link
+     * TcpProxy} of their own, so that a test can cut them off.
      */
     static LocalCluster start(List<ParleyNode.Server> servers, Duration ttl, boolean durable, int port,
-            Map<String, String> settings) throws IOException, InterruptedException {
+            Map<String, String> settings, Set<Integer> proxied) throws IOException, InterruptedException {
         RedisProcess redis = RedisProcess.start(durable);
         List<ParleyNode> nodes = new ArrayList<>();
+        Map<Integer, TcpProxy> proxies = new HashMap<>();
         try {
             for (int i = 1; i <= servers.size(); i++) {
                 Map<String, String> node = new LinkedHashMap<>();
-                node.put("parley.redis.uri", redis.uri());
+                if (proxied.contains(i)) {
+                    proxies.put(i, TcpProxy.to(redis));
+                }
+                node.put("parley.redis.uri", proxied.contains(i) ? proxies.get(i).redisUri() : redis.uri());
                 node.put("parley.node.id", "node-" + i);
                 node.put("parley.cluster.node-ttl-seconds", Long.toString(ttl.toSeconds()));
                 node.put("parley.trusted-proxies", PROXY);
@@ -60,14 +71,22 @@ public final class LocalCluster implements AutoCloseable {
             }
             List<Integer> upstreams = nodes.stream().map(n -> n.port).toList();
             Nginx nginx = port == 0 ? Nginx.start(upstreams, PROXY) : Nginx.start(port, upstreams, PROXY);
-            return new LocalCluster(redis, nodes, nginx);
+            return new LocalCluster(redis, nodes, nginx, proxies);
         } catch (IOException | InterruptedException | RuntimeException e) {
             for (ParleyNode node : nodes) {
                 node.close();
             }
+            for (TcpProxy proxy : proxies.values()) {
+                proxy.close();
+            }
             redis.close();
             throw e;
         }
+    }
+
+    /** The proxy between Redis and node {@code number}, which must have been started behind one. */
+    TcpProxy proxyOf(int number) {
+        return proxies.get(number);
     }
 
     /** {@code path} under the context root, through nginx. */
@@ -80,6 +99,9 @@ public final class LocalCluster implements AutoCloseable {
         nginx.close();
         for (ParleyNode node : nodes) {
             node.close();
+        }
+        for (TcpProxy proxy : proxies.values()) {
+            proxy.close();
         }
         redis.close();
     }
