@@ -89,6 +89,8 @@ class RedisClusterBusTest extends RedisBusScenarios {
             onB.put(r, new Heard());
             a.subscribe(r, onA.get(r));
             b.subscribe(r, onB.get(r));
+            done(a.recover(r, Optional.empty(), 0)); // each waits for its own node's subscription
+            done(b.recover(r, Optional.empty(), 0));
             done(a.announceJoin(r, "alice", ""));
             done(b.announceJoin(r, "bob", ""));
         }
