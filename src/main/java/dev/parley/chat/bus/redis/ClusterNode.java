@@ -4,7 +4,7 @@ import dev.parley.chat.bus.Epochs;
 import dev.parley.chat.bus.HistoryLimits;
 import dev.parley.chat.bus.Stream;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -43,7 +43,7 @@ final class ClusterNode {
     private final Duration ttl;
     private final Duration timeout;
     private final HistoryLimits limits;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisNames names;
     private final Runnable lapsed;
 
@@ -54,7 +54,7 @@ final class ClusterNode {
     private int leases;
     private ScheduledFuture<?> ticks;
 
-    ClusterNode(String id, Duration ttl, Duration timeout, HistoryLimits limits, RedisAsyncCommands<String, String> redis,
+    ClusterNode(String id, Duration ttl, Duration timeout, HistoryLimits limits, RedisClusterAsyncCommands<String, String> redis,
             Runnable lapsed) {
         this.id = id;
         this.ttl = ttl;

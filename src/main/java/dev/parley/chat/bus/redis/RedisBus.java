@@ -12,14 +12,8 @@ import dev.parley.chat.bus.Stored;
 import dev.parley.chat.bus.Stream;
 import dev.parley.chat.bus.StreamListener;
 import dev.parley.chat.protocol.v2.Position;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
@@ -53,22 +47,20 @@ public final class RedisBus implements ChatBus, AutoCloseable {
 
     private final HistoryLimits limits;
     private final ClusterNode node;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisLink link;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     /** This node's deliveries, by channel. */
     private final ConcurrentHashMap<String, StreamDelivery> deliveries = new ConcurrentHashMap<>();
     /** This node's subscriptions, done once Redis confirmed them and the stream's state was read: a stream's calls wait for its own. */
     private final ConcurrentHashMap<Stream, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
 
-    private RedisBus(ClusterSettings cluster, HistoryLimits limits, RedisClient client, Runnable lapsed) {
+    private RedisBus(ClusterSettings cluster, HistoryLimits limits, RedisLink link, Runnable lapsed) {
         this.limits = limits;
-        this.client = client;
-        this.connection = client.connect(StringCodec.UTF8);
-        this.redis = connection.async();
+        this.link = link;
+        this.redis = link.commands();
         this.node = new ClusterNode(cluster.nodeId(), cluster.nodeTtl(), cluster.timeout(), limits, redis, lapsed);
-        this.pubsub = client.connectPubSub(StringCodec.UTF8);
+        this.pubsub = link.pubsub();
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void smessage(String channel, String message) {
@@ -83,18 +75,26 @@ public final class RedisBus implements ChatBus, AutoCloseable {
                     delivery.catchUp();
                 }
             }
+
+            /** A cluster node that gives up a slot unsubscribes its channels: subscribe where the slot lives now. */
+            @Override
+            public void sunsubscribed(String channel, long count) {
+                if (link.isCluster() && deliveries.containsKey(channel)) {
+                    resubscribe(channel);
+                }
+            }
         });
+        link.onSubscriptionsAtRisk(this::resubscribeAll);
     }
 
     /**
      * Connects to the cluster's Redis (a {@code redis://}, {@code rediss://} or {@code redis-sentinel://}
-     * URI); Redis calls fail after the timeout. {@code lapsed} is told when this node has lost its place
-     * in the cluster and must close its clients. Call {@link #start} to take part.
+     * URI, or a Redis Cluster's {@code redis-cluster://host:port,host:port,...}); Redis calls fail after
+     * the timeout. {@code lapsed} is told when this node has lost its place in the cluster and must close
+     * its clients. Call {@link #start} to take part.
      */
     public static RedisBus connect(ClusterSettings cluster, HistoryLimits limits, Runnable lapsed) {
-        RedisClient client = RedisClient.create(RedisURI.create(cluster.redisUri()));
-        client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(cluster.timeout())).build());
-        return new RedisBus(cluster, limits, client, lapsed);
+        return new RedisBus(cluster, limits, RedisLink.open(cluster.redisUri(), cluster.timeout()), lapsed);
     }
 
     /** A node of a random id, with the default TTL, that nobody is told of when it lapses (tests). */
@@ -236,7 +236,8 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     @Override
     public void drop(Stream stream) {
         RedisKeys keys = RedisKeys.of(stream);
-        // one connection runs its commands in order: whatever this node asks of the stream next sees it gone
+        // one connection (on a cluster, the slot's) runs its commands in order: whatever this node asks of the
+        // stream next sees it gone
         watch(redis.del(keys.meta(), keys.log()), "drop " + keys.tag());
     }
 
@@ -244,9 +245,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     @Override
     public void close() {
         node.halt();
-        pubsub.close();
-        connection.close();
-        client.shutdown();
+        link.close();
     }
 
     /**
@@ -267,6 +266,15 @@ public final class RedisBus implements ChatBus, AutoCloseable {
             }
         }
         return started;
+    }
+
+    /** Each channel on its own: one SSUBSCRIBE per slot is what a cluster takes. Its confirmation catches the stream up. */
+    private void resubscribeAll() {
+        deliveries.keySet().forEach(this::resubscribe);
+    }
+
+    private void resubscribe(String channel) {
+        watch(pubsub.async().ssubscribe(channel), "subscribe again to " + channel);
     }
 
     private void heard(String channel, String message) {

@@ -2,7 +2,7 @@ package dev.parley.chat.bus.redis;
 
 import dev.parley.chat.bus.Names;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -19,11 +19,11 @@ final class RedisNames implements Names {
     private static final Script RELEASE = Script.of("release", ScriptOutputType.INTEGER);
     private static final Script RELEASE_LEASE = Script.of("release_lease", ScriptOutputType.INTEGER);
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final Supplier<String> lease;
     private final AtomicLong claims = new AtomicLong();
 
-    RedisNames(RedisAsyncCommands<String, String> redis, Supplier<String> lease) {
+    RedisNames(RedisClusterAsyncCommands<String, String> redis, Supplier<String> lease) {
         this.redis = redis;
         this.lease = lease;
     }

@@ -2,7 +2,7 @@ package dev.parley.chat.bus.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +16,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * One of the bus's Lua scripts, run by its SHA; a Redis that lost its script cache (a restart) is sent
- * the body once more, which caches it again.
+ * the body once more, which caches it again. On a cluster each master has a cache of its own: Lettuce
+ * routes EVALSHA, and the EVAL after its NOSCRIPT, by the first key, so each master is sent the body the
+ * first time one of its slots runs the script. Every script's keys share one hash tag.
  */
 final class Script {
 
@@ -39,7 +41,7 @@ final class Script {
         return new Script(body, sha1(body), output);
     }
 
-    <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+    <T> CompletionStage<T> run(RedisClusterAsyncCommands<String, String> redis, String[] keys, String... args) {
         CompletionStage<T> bySha = redis.evalsha(sha, output, keys, args);
         return bySha.exceptionallyCompose(failure -> {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;

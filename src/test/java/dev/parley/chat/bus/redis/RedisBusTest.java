@@ -1,42 +1,13 @@
 package dev.parley.chat.bus.redis;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.parley.chat.bus.Appended;
-import dev.parley.chat.bus.Draft;
-import dev.parley.chat.bus.HistoryLimits;
-import dev.parley.chat.bus.Recovery;
-import dev.parley.chat.bus.Slice;
-import dev.parley.chat.bus.Stored;
 import dev.parley.chat.bus.Stream;
-import dev.parley.chat.bus.StreamListener;
-import dev.parley.chat.protocol.v2.Position;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
-/** The Redis bus against a real Redis, with two buses on it standing for two nodes. */
-class RedisBusTest {
+/** The Redis bus's scenarios on a single Redis. */
+class RedisBusTest extends RedisBusScenarios {
 
-    private static final HistoryLimits LIMITS = new HistoryLimits(100, Duration.ofHours(1), 1 << 20,
-            Duration.ofMinutes(5));
     private static RedisProcess redis;
-
-    private RedisBus a;
-    private RedisBus b;
-    private Stream room;
 
     @BeforeAll
     static void startRedis() throws Exception {
@@ -48,265 +19,23 @@ class RedisBusTest {
         redis.close();
     }
 
-    @BeforeEach
-    void connect(org.junit.jupiter.api.TestInfo test) {
-        // a timeout far above any answer's time: on this shared machine a starved JVM once took over 2 s
-        a = RedisBus.connect(redis.uri(), Duration.ofSeconds(15), LIMITS);
-        b = RedisBus.connect(redis.uri(), Duration.ofSeconds(15), LIMITS);
-        room = Stream.room(test.getDisplayName()); // a room of its own for each test
+    @Override
+    String uri() {
+        return redis.uri();
     }
 
-    @AfterEach
-    void disconnect() {
-        a.close();
-        b.close();
+    @Override
+    long shardSubscribers(String channel) throws Exception {
+        return redis.shardSubscribers(channel);
     }
 
-    @Test
-    void everyNodeHearsEveryMessageOnceInSeqOrder() throws Exception {
-        Heard onA = new Heard();
-        Heard onB = new Heard();
-        a.subscribe(room, onA);
-        b.subscribe(room, onB);
-        done(a.recover(room, Optional.empty(), 0)); // each waits for its own node's subscription
-        done(b.recover(room, Optional.empty(), 0));
-        done(a.announceJoin(room, "alice", ""));
-        done(b.announceJoin(room, "bob", ""));
-        List<CompletionStage<Appended>> sends = new ArrayList<>();
-        for (int i = 1; i <= 200; i++) {
-            sends.add((i % 2 == 0 ? a : b).append(room, draft(i % 2 == 0 ? "alice" : "bob", "m" + i, "c" + i)));
-        }
-        List<Long> acked = new ArrayList<>();
-        for (CompletionStage<Appended> send : sends) {
-            acked.add(done(send).seq());
-        }
-        assertEquals(LongRange.of(1, 200), acked.stream().sorted().toList(), "every send numbered once");
-        for (Heard heard : List.of(onA, onB)) {
-            heard.awaitMessages(200);
-            assertEquals(LongRange.of(1, 200), heard.seqs(), "seq order with no gap and no duplicate");
-            assertEquals(List.of("join alice", "join bob"), heard.membership());
-        }
-        assertEquals(onA.epochs(), onB.epochs(), "one numbering for both nodes");
+    @Override
+    long cutSubscriptions(String channel) throws Exception {
+        return (Long) redis.command("CLIENT", "KILL", "TYPE", "pubsub");
     }
 
-    @Test
-    void aRetryOnAnotherNodeIsStoredOnce() throws Exception {
-        Heard onA = new Heard();
-        a.subscribe(room, onA);
-        done(a.announceJoin(room, "alice", ""));
-        Appended first = done(a.append(room, draft("alice", "hello", "cid-1")));
-        Appended retry = done(b.append(room, draft("alice", "hello", "cid-1")));
-        Appended other = done(b.append(room, draft("bob", "hello", "cid-1")));
-        assertFalse(first.dup());
-        assertTrue(retry.dup());
-        assertEquals(first.seq(), retry.seq());
-        assertEquals(first.epoch(), retry.epoch());
-        assertFalse(other.dup(), "a cid is the sender's own");
-        onA.awaitMessages(2);
-        Thread.sleep(200);
-        assertEquals(List.of(1L, 2L), onA.seqs());
+    @Override
+    Stream neighbourOf(Stream room) {
+        return Stream.room(room.name() + " next door");
     }
-
-    @Test
-    void joinsAndLeavesAreToldOnceInOrderWithMessages() throws Exception {
-        Heard onA = new Heard();
-        a.subscribe(room, onA);
-        done(a.announceJoin(room, "watcher", ""));
-        done(b.announceJoin(room, "bob", "hi"));
-        done(b.append(room, draft("bob", "one", "1")));
-        done(b.announceLeave(room, "bob", "bye"));
-        done(a.announceLeave(room, "bob", "bye")); // a second node's leave of the same user tells nothing
-        done(b.append(room, draft("watcher", "two", "2")));
-        onA.awaitMessages(2);
-        assertEquals(List.of("join watcher", "join bob", "message 1 bob", "leave bob", "message 2 watcher"),
-                onA.all());
-    }
-
-    @Test
-    void recoveryIsExactOrTheLatest() throws Exception {
-        String epoch = null;
-        for (int i = 1; i <= 10; i++) {
-            epoch = done(a.append(room, draft("alice", "m" + i, "c" + i))).epoch();
-        }
-        Recovery exact = done(b.recover(room, Optional.of(new Position(epoch, 7)), 3));
-        assertTrue(exact.recovered());
-        assertEquals(10, exact.seq());
-        assertEquals(List.of(8L, 9L, 10L), seqs(exact.messages()));
-        Recovery upToDate = done(b.recover(room, Optional.of(new Position(epoch, 10)), 3));
-        assertTrue(upToDate.recovered());
-        assertEquals(List.of(), upToDate.messages());
-        Recovery otherEpoch = done(b.recover(room, Optional.of(new Position("elsewhere", 7)), 4));
-        assertFalse(otherEpoch.recovered());
-        assertEquals(List.of(7L, 8L, 9L, 10L), seqs(otherEpoch.messages()), "the latest, oldest first");
-        assertEquals("m7", otherEpoch.messages().get(0).text());
-        Recovery newcomer = done(b.recover(room, Optional.empty(), 2));
-        assertEquals(List.of(9L, 10L), seqs(newcomer.messages()));
-    }
-
-    @Test
-    void historyPagesBackwards() throws Exception {
-        for (int i = 1; i <= 10; i++) {
-            done(a.append(room, draft("alice", "m" + i, "c" + i)));
-        }
-        Slice newest = done(b.before(room, Long.MAX_VALUE, 4, 1 << 20));
-        assertEquals(List.of(7L, 8L, 9L, 10L), seqs(newest.messages()));
-        assertTrue(newest.more());
-        Slice oldest = done(b.before(room, 4, 4, 1 << 20));
-        assertEquals(List.of(1L, 2L, 3L), seqs(oldest.messages()));
-        assertFalse(oldest.more());
-        Stored sample = oldest.messages().get(0);
-        assertEquals("alice", sample.from());
-        assertEquals(Optional.of("c1"), sample.cid());
-        assertTrue(Math.abs(sample.timeMillis() - System.currentTimeMillis()) < 60_000, "Redis's clock, in millis");
-    }
-
-    @Test
-    void historyIsBoundedByCount() throws Exception {
-        for (int i = 1; i <= LIMITS.size() + 20; i++) {
-            done(a.append(room, draft("alice", "m" + i, null)));
-        }
-        Slice all = done(a.before(room, Long.MAX_VALUE, 1000, 1 << 30));
-        assertEquals(LIMITS.size(), all.messages().size());
-        assertEquals(21, all.messages().get(0).seq());
-        Recovery tooOld = done(a.recover(room, Optional.of(new Position(all.epoch(), 5)), 2));
-        assertFalse(tooOld.recovered(), "never partial");
-    }
-
-    @Test
-    void aDroppedStreamStartsAfreshUnderANewEpoch() throws Exception {
-        String before = done(a.append(room, draft("alice", "m", null))).epoch();
-        a.drop(room);
-        Recovery after = done(a.recover(room, Optional.of(new Position(before, 1)), 5));
-        assertFalse(after.recovered());
-        assertEquals(0, after.seq());
-        assertNotEquals(before, after.epoch());
-    }
-
-    @Test
-    void privateMessagesGoToBothInboxes() throws Exception {
-        Heard alice = new Heard();
-        Heard bob = new Heard();
-        a.subscribe(Stream.inbox("alice"), alice);
-        b.subscribe(Stream.inbox("bob"), bob);
-        done(a.recover(Stream.inbox("alice"), Optional.empty(), 0)); // waits for the subscription
-        done(b.recover(Stream.inbox("bob"), Optional.empty(), 0));
-        Appended ack = done(a.appendPrivate(new Draft("alice", Optional.of("bob"), "psst", Optional.of("p1"))));
-        Appended again = done(b.appendPrivate(new Draft("alice", Optional.of("bob"), "psst", Optional.of("p1"))));
-        assertTrue(again.dup());
-        assertEquals(ack.seq(), again.seq());
-        alice.awaitMessages(1);
-        bob.awaitMessages(1);
-        Thread.sleep(200);
-        assertEquals(List.of("message 1 alice"), alice.all());
-        assertEquals(List.of("message 1 alice"), bob.all());
-        a.unsubscribe(Stream.inbox("alice"));
-        b.unsubscribe(Stream.inbox("bob"));
-    }
-
-    /**
-     * Pub/sub is at most once: a node whose subscription connection is cut misses what is published
-     * before it is back, and must fill the hole from the log once subscribed again.
-     */
-    @Test
-    void aNodeFillsTheGapAfterItsSubscriptionWasCut() throws Exception {
-        Heard onA = new Heard();
-        a.subscribe(room, onA);
-        b.subscribe(room, new Heard());
-        done(a.announceJoin(room, "alice", ""));
-        done(b.announceJoin(room, "bob", ""));
-        done(b.append(room, draft("bob", "before", null)));
-        onA.awaitMessages(1);
-        String channel = RedisKeys.of(room).channel();
-        assertEquals(2L, redis.shardSubscribers(channel));
-        assertEquals(2L, redis.command("CLIENT", "KILL", "TYPE", "pubsub"), "cut both nodes' subscriptions");
-        for (int i = 0; i < 50; i++) {
-            done(b.append(room, draft("bob", "while away " + i, null)));
-        }
-        awaitShardSubscribers(channel, 2); // Lettuce reconnects and subscribes again
-        onA.awaitMessages(51); // nothing was published since: the resubscription itself caught up
-        done(b.append(room, draft("bob", "after", null)));
-        onA.awaitMessages(52);
-        Thread.sleep(200);
-        assertEquals(LongRange.of(1, 52), onA.seqs());
-    }
-
-    // ---- helpers
-
-    private static void awaitShardSubscribers(String channel, long count) throws Exception {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (redis.shardSubscribers(channel) < count) {
-            assertTrue(System.currentTimeMillis() < deadline, "the nodes never subscribed again");
-            Thread.sleep(50);
-        }
-    }
-
-    private static Draft draft(String from, String text, String cid) {
-        return new Draft(from, Optional.empty(), text, Optional.ofNullable(cid));
-    }
-
-    private static <T> T done(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    private static List<Long> seqs(List<Stored> messages) {
-        return messages.stream().map(Stored::seq).toList();
-    }
-
-    private static final class LongRange {
-        static List<Long> of(long from, long to) {
-            return IntStream.rangeClosed((int) from, (int) to).mapToObj(i -> (long) i).toList();
-        }
-    }
-
-    /** What one node's listener heard, in order. */
-    private static final class Heard implements StreamListener {
-        private final List<String> events = new ArrayList<>();
-        private final List<Long> seqs = new ArrayList<>();
-        private final List<String> epochs = new ArrayList<>();
-
-        @Override
-        public synchronized void posted(String epoch, Stored message) {
-            events.add("message " + message.seq() + " " + message.from());
-            seqs.add(message.seq());
-            if (!epochs.contains(epoch)) {
-                epochs.add(epoch);
-            }
-            notifyAll();
-        }
-
-        @Override
-        public synchronized void joined(String user, String content) {
-            events.add("join " + user);
-        }
-
-        @Override
-        public synchronized void left(String user, String content) {
-            events.add("leave " + user);
-        }
-
-        synchronized void awaitMessages(int count) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (seqs.size() < count && System.currentTimeMillis() < deadline) {
-                wait(100);
-            }
-            assertTrue(seqs.size() >= count, "heard " + seqs.size() + " of " + count + " messages: " + events);
-        }
-
-        synchronized List<Long> seqs() {
-            return List.copyOf(seqs);
-        }
-
-        synchronized List<String> epochs() {
-            return List.copyOf(epochs);
-        }
-
-        synchronized List<String> all() {
-            return List.copyOf(events);
-        }
-
-        synchronized List<String> membership() {
-            return events.stream().filter(e -> !e.startsWith("message")).toList();
-        }
-    }
-
 }

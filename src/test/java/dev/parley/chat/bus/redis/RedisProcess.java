@@ -39,14 +39,17 @@ public final class RedisProcess implements AutoCloseable {
 
     /** With {@code aof}, every write is appended and fsynced at once, so that a restart keeps all. */
     public static RedisProcess start(boolean aof) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         Path dir = Files.createDirectories(Path.of("target", "redis-" + port).toAbsolutePath());
         RedisProcess redis = new RedisProcess(port, aof, dir);
         redis.launch();
         return redis;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 
     private void launch() throws IOException, InterruptedException {
@@ -76,6 +79,11 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Sends one command and returns its answer: a String or Long, or a List of them. */
     public Object command(String... args) throws IOException {
+        return command(port, args);
+    }
+
+    /** Sends one command to the Redis on a loopback {@code port}. */
+    static Object command(int port, String... args) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
             for (String arg : args) {
@@ -91,7 +99,11 @@ public final class RedisProcess implements AutoCloseable {
 
     /** How many subscribers (one per node) the sharded channel has. */
     long shardSubscribers(String channel) throws IOException {
-        List<?> reply = (List<?>) command("PUBSUB", "SHARDNUMSUB", channel);
+        return shardSubscribers(port, channel);
+    }
+
+    static long shardSubscribers(int port, String channel) throws IOException {
+        List<?> reply = (List<?>) command(port, "PUBSUB", "SHARDNUMSUB", channel);
         return (Long) reply.get(1);
     }
 
@@ -101,7 +113,12 @@ public final class RedisProcess implements AutoCloseable {
             case ':':
                 return Long.parseLong(line.substring(1));
             case '$':
-                return Long.parseLong(line.substring(1)) < 0 ? null : line(in);
+                int length = Integer.parseInt(line.substring(1));
+                if (length < 0) {
+                    return null;
+                }
+                byte[] bulk = in.readNBytes(length + 2); // and its CRLF: a bulk string may hold lines (CLUSTER INFO)
+                return new String(bulk, 0, length, StandardCharsets.UTF_8);
             case '*':
                 List<Object> items = new ArrayList<>();
                 for (long i = Long.parseLong(line.substring(1)); i > 0; i--) {
