@@ -50,6 +50,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     private static final Script STATE = Script.of("state", ScriptOutputType.MULTI);
     private static final Script RECOVER = Script.of("recover", ScriptOutputType.MULTI);
     private static final Script BEFORE = Script.of("before", ScriptOutputType.MULTI);
+    private static final Script DROP_EPOCH = Script.of("drop_epoch", ScriptOutputType.INTEGER);
 
     private final HistoryLimits limits;
     private final ClusterNode node;
@@ -238,6 +239,21 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         RedisKeys keys = RedisKeys.of(stream);
         // one connection runs its commands in order: whatever this node asks of the stream next sees it gone
         watch(redis.del(keys.meta(), keys.log()), "drop " + keys.tag());
+    }
+
+    /**
+     * Drops only the epoch this node heard: should Redis get the drop late (this node was cut off, and its
+     * commands were on their way), the user's name may have been freed meanwhile and taken on another
+     * node, which started the inbox afresh; that one must stay. A stream never heard here is left to expire.
+     */
+    @Override
+    public void retire(Stream stream) {
+        RedisKeys keys = RedisKeys.of(stream);
+        StreamDelivery delivery = deliveries.get(keys.channel());
+        Optional<String> heard = delivery == null ? Optional.empty() : delivery.epoch();
+        unsubscribe(stream);
+        heard.ifPresent(epoch -> watch(DROP_EPOCH.run(redis, new String[] {keys.meta(), keys.log()}, epoch),
+                "drop " + keys.tag()));
     }
 
     /** Disconnects; without {@link #stop} first, this node's members stay until the others evict them. */

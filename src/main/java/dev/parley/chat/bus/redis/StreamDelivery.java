@@ -62,6 +62,11 @@ final class StreamDelivery {
         return reread(null);
     }
 
+    /** The stream's epoch as this node heard it last; empty until the first read. */
+    synchronized Optional<String> epoch() {
+        return Optional.ofNullable(epoch);
+    }
+
     synchronized void on(Event event) {
         if (reading || epoch == null) {
             waiting.add(event);
