@@ -62,6 +62,11 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     private final ConcurrentHashMap<String, StreamDelivery> deliveries = new ConcurrentHashMap<>();
     /** This node's subscriptions, done once Redis confirmed them and the stream's state was read: a stream's calls wait for its own. */
     private final ConcurrentHashMap<Stream, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
+    /**
+     * Held while deciding whether to subscribe or unsubscribe a channel and asking Lettuce to: the commands
+     * then reach Redis in the order decided, so that an unsubscribe never overtakes a subscribe meant to stay.
+     */
+    private final Object subscribing = new Object();
 
     private RedisBus(ClusterSettings cluster, HistoryLimits limits, RedisClient client, Runnable lapsed) {
         this.limits = limits;
@@ -76,13 +81,22 @@ public final class RedisBus implements ChatBus, AutoCloseable {
                 heard(channel, message);
             }
 
-            /** Also called when Lettuce subscribes again after a reconnect: what was published meanwhile is in the log. */
+            /**
+             * Also called when Lettuce subscribes again after a reconnect: what was published meanwhile is in
+             * the log. Lettuce subscribes again to every channel it has not seen unsubscribed, so also to one
+             * left while Redis was unreachable (the unsubscribe timed out unsent): that one is left again.
+             */
             @Override
             public void ssubscribed(String channel, long count) {
-                StreamDelivery delivery = deliveries.get(channel);
-                if (delivery != null) {
-                    delivery.catchUp();
+                StreamDelivery delivery;
+                synchronized (subscribing) {
+                    delivery = deliveries.get(channel);
+                    if (delivery == null) {
+                        watch(pubsub.async().sunsubscribe(channel), "unsubscribe again from " + channel);
+                        return;
+                    }
                 }
+                delivery.catchUp();
             }
         });
     }
@@ -214,8 +228,10 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     public void subscribe(Stream stream, StreamListener listener) {
         RedisKeys keys = RedisKeys.of(stream);
         StreamDelivery delivery = new StreamDelivery(listener, (epoch, after) -> state(stream, epoch, after));
-        deliveries.put(keys.channel(), delivery);
-        subscriptions.put(stream, started(keys, delivery));
+        synchronized (subscribing) {
+            deliveries.put(keys.channel(), delivery);
+            subscriptions.put(stream, started(keys, delivery));
+        }
     }
 
     private CompletableFuture<Void> started(RedisKeys keys, StreamDelivery delivery) {
@@ -225,12 +241,15 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     @Override
     public void unsubscribe(Stream stream) {
         RedisKeys keys = RedisKeys.of(stream);
-        if (deliveries.remove(keys.channel()) != null) {
+        synchronized (subscribing) {
+            if (deliveries.remove(keys.channel()) == null) {
+                return;
+            }
             subscriptions.remove(stream);
             watch(pubsub.async().sunsubscribe(keys.channel()), "unsubscribe from " + keys.channel());
-            if (stream.kind() == Stream.Kind.ROOM) {
-                watch(redis.srem(RedisKeys.roomsOf(node.lease()), stream.name()), "unfile room " + stream.name());
-            }
+        }
+        if (stream.kind() == Stream.Kind.ROOM) {
+            watch(redis.srem(RedisKeys.roomsOf(node.lease()), stream.name()), "unfile room " + stream.name());
         }
     }
 

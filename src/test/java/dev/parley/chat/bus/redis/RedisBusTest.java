@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -257,12 +258,45 @@ class RedisBusTest {
         assertEquals(List.of(), gone.messages());
     }
 
+    /**
+     * Lettuce subscribes again, after a reconnect, to every channel it has not seen unsubscribed; one left
+     * while Redis was unreachable timed out unsent, and must not be heard again.
+     */
+    @Test
+    void aStreamLeftWhileRedisWasUnreachableIsNotHeardAgainAfterTheReconnect() throws Exception {
+        Stream left = Stream.room(room.name() + "-left");
+        String keptChannel = RedisKeys.of(room).channel();
+        String leftChannel = RedisKeys.of(left).channel();
+        try (TcpProxy proxy = TcpProxy.to(redis);
+                RedisBus cutOff = RedisBus.connect(proxy.redisUri(), Duration.ofMillis(300), LIMITS)) {
+            cutOff.subscribe(room, new Heard());
+            cutOff.subscribe(left, new Heard());
+            done(cutOff.recover(room, Optional.empty(), 0)); // each waits for its subscription
+            done(cutOff.recover(left, Optional.empty(), 0));
+            assertEquals(1L, redis.shardSubscribers(leftChannel));
+
+            proxy.cut();
+            awaitShardSubscribers(keptChannel, c -> c == 0); // Redis saw the connection go
+            cutOff.unsubscribe(left);
+            Thread.sleep(1000); // its unsubscribe times out, unsent
+            proxy.heal();
+            awaitShardSubscribers(keptChannel, c -> c == 1); // Lettuce is back and subscribed again
+            Thread.sleep(1000); // to whatever it subscribes again
+            assertEquals(0L, redis.shardSubscribers(leftChannel), "the stream left is not heard again");
+            assertEquals(1L, redis.shardSubscribers(keptChannel));
+        }
+    }
+
     // ---- helpers
 
     private static void awaitShardSubscribers(String channel, long count) throws Exception {
+        awaitShardSubscribers(channel, subscribers -> subscribers >= count);
+    }
+
+    private static void awaitShardSubscribers(String channel, LongPredicate wanted) throws Exception {
         long deadline = System.currentTimeMillis() + 15_000;
-        while (redis.shardSubscribers(channel) < count) {
-            assertTrue(System.currentTimeMillis() < deadline, "the nodes never subscribed again");
+        while (!wanted.test(redis.shardSubscribers(channel))) {
+            assertTrue(System.currentTimeMillis() < deadline, "the subscribers of " + channel + " never changed as awaited");
             Thread.sleep(50);
         }
     }
