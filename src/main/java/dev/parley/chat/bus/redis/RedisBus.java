@@ -96,7 +96,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
                         return;
                     }
                 }
-                delivery.catchUp();
+                delivery.subscribed();
             }
         });
     }
