@@ -65,8 +65,7 @@ public final class Chat {
     }
 
     void closeInbox(String user) {
-        bus.unsubscribe(Stream.inbox(user));
-        bus.drop(Stream.inbox(user));
+        bus.retire(Stream.inbox(user));
     }
 
     CompletionStage<Appended> whisper(String from, String to, String text, Optional<String> cid) {

@@ -3,20 +3,15 @@ package dev.parley.chat;
 import static dev.parley.chat.ChatTestKit.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.parley.chat.ChatTestKit.RecordingPeer;
-import dev.parley.chat.bus.redis.ClusterSettings;
-import dev.parley.chat.bus.redis.RedisBus;
+import dev.parley.chat.ClusterKit.Client;
+import dev.parley.chat.ClusterKit.Node;
 import dev.parley.chat.bus.redis.RedisProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,13 +25,10 @@ import org.junit.jupiter.api.Test;
 class ClusterChatTest {
 
     private static final Duration TTL = Duration.ofSeconds(2);
-    private static final Duration WITHIN = Duration.ofSeconds(15);
     private static RedisProcess redis;
     private static final AtomicInteger ROOMS = new AtomicInteger();
 
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-    private final ChatSettings settings = ChatTestKit.settings().build();
-    private final List<RedisBus> buses = new ArrayList<>();
+    private final ClusterKit kit = new ClusterKit();
     private final String room = "room" + ROOMS.incrementAndGet();
 
     @BeforeAll
@@ -51,84 +43,21 @@ class ClusterChatTest {
 
     @AfterEach
     void stopNodes() {
-        scheduler.shutdownNow();
-        buses.forEach(RedisBus::close);
+        kit.close();
     }
 
-    /** A node, with its lapses counted. */
-    private final class Node {
-        final RedisBus bus;
-        final Chat chat;
-        final AtomicInteger lapses = new AtomicInteger();
-
-        Node(String id) {
-            this(id, redis, TTL);
-        }
-
-        Node(String id, RedisProcess on, Duration ttl) {
-            bus = RedisBus.connect(new ClusterSettings(on.uri(), id, ttl, Duration.ofSeconds(5)), settings.history(),
-                    lapses::incrementAndGet);
-            buses.add(bus);
-            bus.start(scheduler);
-            chat = new Chat(settings, bus, scheduler);
-        }
-
-        Client connect(Protocol protocol) {
-            RecordingPeer peer = new RecordingPeer();
-            ChatSession session = chat.open(protocol, peer);
-            session.opened();
-            return new Client(session, peer);
-        }
+    private Node node(String id) {
+        return node(id, redis, TTL);
     }
 
-    /** One connection: frames are taken in order, waiting for them to cross the cluster. */
-    private static final class Client {
-        final ChatSession session;
-        final RecordingPeer peer;
-        private final List<String> seen = new ArrayList<>();
-
-        Client(ChatSession session, RecordingPeer peer) {
-            this.session = session;
-            this.peer = peer;
-        }
-
-        void says(String singleQuoted) {
-            session.text(json(singleQuoted));
-        }
-
-        /** Waits for a frame that matches, and returns it; frames before it are kept in {@link #seen}. */
-        String awaits(Predicate<String> wanted, String what) throws InterruptedException {
-            long deadline = System.nanoTime() + WITHIN.toNanos();
-            while (System.nanoTime() < deadline) {
-                String frame = peer.poll();
-                if (frame == null) {
-                    Thread.sleep(5);
-                    continue;
-                }
-                seen.add(frame);
-                if (wanted.test(frame)) {
-                    return frame;
-                }
-            }
-            return fail("no " + what + " within " + WITHIN + "; heard " + seen);
-        }
-
-        String awaits(String singleQuotedPart) throws InterruptedException {
-            String part = json(singleQuotedPart);
-            return awaits(frame -> frame.contains(part), part);
-        }
-
-        long count(String singleQuotedPart) {
-            String part = json(singleQuotedPart);
-            seen.addAll(peer.drain());
-            return seen.stream().filter(frame -> frame.contains(part)).count();
-        }
+    private Node node(String id, RedisProcess on, Duration ttl) {
+        return kit.node(id, on.uri(), ttl, Duration.ofSeconds(5));
     }
 
     @Test
     void theTutorialsChatSpansNodes() throws Exception {
-        Node a = new Node("a");
-        Node b = new Node("b");
+        Node a = node("a");
+        Node b = node("b");
         Client alice = a.connect(Protocol.V1);
         alice.says("{'type':'register','uuid':'alice','content':'hi'}");
         alice.awaits("{'type':'login','uuid':'alice','content':'hi','user_list':['alice']}");
@@ -151,7 +80,7 @@ class ClusterChatTest {
 
         bob.says("{'type':'unregister','uuid':'bob','content':'bye'}");
         alice.awaits("{'type':'logout','uuid':'bob','content':'bye','user_list':['alice']}");
-        long deadline = System.nanoTime() + WITHIN.toNanos(); // bob's name is freed right after his leave is told
+        long deadline = System.nanoTime() + ClusterKit.WITHIN.toNanos(); // bob's name is freed right after his leave is told
         List<String> names = a.chat.names().list().toCompletableFuture().get(5, TimeUnit.SECONDS);
         while (!names.equals(List.of("alice")) && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -162,8 +91,8 @@ class ClusterChatTest {
 
     @Test
     void roomsSpanNodesWithOneNumbering() throws Exception {
-        Node a = new Node("a");
-        Node b = new Node("b");
+        Node a = node("a");
+        Node b = node("b");
         Client alice = a.connect(Protocol.V2);
         alice.says("{'type':'hello','user':'alice2'}");
         alice.awaits("'type':'welcome'");
@@ -196,8 +125,8 @@ class ClusterChatTest {
 
     @Test
     void aDeadNodesMembersAreEvictedOnceAndItsNamesFreed() throws Exception {
-        Node a = new Node("a");
-        Node doomed = new Node("doomed");
+        Node a = node("a");
+        Node doomed = node("doomed");
         Client watcher = a.connect(Protocol.V2);
         watcher.says("{'type':'hello','user':'watcher'}");
         watcher.says("{'type':'join','room':'" + room + "'}");
@@ -233,11 +162,11 @@ class ClusterChatTest {
 
     @Test
     void aNodeWhoseLeaseIsGoneLapsesAndComesBackUnderANewOne() throws Exception {
-        Node a = new Node("lapsing");
+        Node a = node("lapsing");
         Object leases = redis.command("ZRANGE", "parley:{nodes}:leases", "0", "-1");
         assertTrue(leases.toString().contains("lapsing."), leases.toString());
         redis.command("DEL", "parley:{nodes}:leases"); // as if Redis came back empty
-        long deadline = System.nanoTime() + WITHIN.toNanos();
+        long deadline = System.nanoTime() + ClusterKit.WITHIN.toNanos();
         while (a.lapses.get() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -252,8 +181,8 @@ class ClusterChatTest {
     void aRedisRestartedWithAofLosesNoAcknowledgedMessageAndLeavesNoNodeDeaf() throws Exception {
         try (RedisProcess durable = RedisProcess.start(true)) {
             Duration ttl = Duration.ofSeconds(8); // a restart must not outlast the leases
-            Node a = new Node("a", durable, ttl);
-            Node b = new Node("b", durable, ttl);
+            Node a = node("a", durable, ttl);
+            Node b = node("b", durable, ttl);
             Client alice = a.connect(Protocol.V2);
             alice.says("{'type':'hello','user':'alice'}");
             alice.says("{'type':'join','room':'" + room + "'}");
@@ -306,10 +235,10 @@ class ClusterChatTest {
     @Test
     void aRedisThatComesBackEmptyMakesEveryNodeLapse() throws Exception {
         try (RedisProcess forgetful = RedisProcess.start(false)) {
-            Node a = new Node("a", forgetful, TTL);
-            Node b = new Node("b", forgetful, TTL);
+            Node a = node("a", forgetful, TTL);
+            Node b = node("b", forgetful, TTL);
             forgetful.restart(Duration.ZERO);
-            long deadline = System.nanoTime() + WITHIN.toNanos();
+            long deadline = System.nanoTime() + ClusterKit.WITHIN.toNanos();
             while ((a.lapses.get() == 0 || b.lapses.get() == 0) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }

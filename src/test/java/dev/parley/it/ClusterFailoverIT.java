@@ -126,7 +126,7 @@ class ClusterFailoverIT {
             assertEquals(1012, victim.closeCodes.get(0));
             assertTrue(closed >= TTL.toNanos() / 2 && closed < TTL.plusSeconds(3).toNanos(), "closed once the TTL passed");
             assertEquals(1, victim.reconnects);
-            assertEquals(1012, victimV1.awaitClose().getCloseCode().getCode());
+            assertEquals(1012, victimV1.raw().awaitClose().getCloseCode().getCode());
 
             for (Follower other : List.of(one, two)) {
                 other.awaitMessages(2, nginx);

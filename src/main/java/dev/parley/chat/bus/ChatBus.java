@@ -50,4 +50,13 @@ public interface ChatBus {
 
     /** Forgets a stream and its history: the next use starts it afresh under a new epoch. */
     void drop(Stream stream);
+
+    /**
+     * This node is done with the stream (an inbox whose user went): it stops listening and forgets the
+     * history it heard, but not a history started afresh since, which another node's user now has.
+     */
+    default void retire(Stream stream) {
+        unsubscribe(stream);
+        drop(stream);
+    }
 }

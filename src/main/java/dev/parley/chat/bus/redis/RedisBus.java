@@ -44,6 +44,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     private static final Script STATE = Script.of("state", ScriptOutputType.MULTI);
     private static final Script RECOVER = Script.of("recover", ScriptOutputType.MULTI);
     private static final Script BEFORE = Script.of("before", ScriptOutputType.MULTI);
+    private static final Script DROP_EPOCH = Script.of("drop_epoch", ScriptOutputType.INTEGER);
 
     private final HistoryLimits limits;
     private final ClusterNode node;
@@ -54,6 +55,11 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     private final ConcurrentHashMap<String, StreamDelivery> deliveries = new ConcurrentHashMap<>();
     /** This node's subscriptions, done once Redis confirmed them and the stream's state was read: a stream's calls wait for its own. */
     private final ConcurrentHashMap<Stream, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
+    /**
+     * Held while deciding whether to subscribe or unsubscribe a channel and asking Lettuce to: the commands
+     * then reach Redis in the order decided, so that an unsubscribe never overtakes a subscribe meant to stay.
+     */
+    private final Object subscribing = new Object();
 
     private RedisBus(ClusterSettings cluster, HistoryLimits limits, RedisLink link, Runnable lapsed) {
         this.limits = limits;
@@ -67,13 +73,22 @@ public final class RedisBus implements ChatBus, AutoCloseable {
                 heard(channel, message);
             }
 
-            /** Also called when Lettuce subscribes again after a reconnect: what was published meanwhile is in the log. */
+            /**
+             * Also called when Lettuce subscribes again after a reconnect: what was published meanwhile is in
+             * the log. Lettuce subscribes again to every channel it has not seen unsubscribed, so also to one
+             * left while Redis was unreachable (the unsubscribe timed out unsent): that one is left again.
+             */
             @Override
             public void ssubscribed(String channel, long count) {
-                StreamDelivery delivery = deliveries.get(channel);
-                if (delivery != null) {
-                    delivery.catchUp();
+                StreamDelivery delivery;
+                synchronized (subscribing) {
+                    delivery = deliveries.get(channel);
+                    if (delivery == null) {
+                        watch(pubsub.async().sunsubscribe(channel), "unsubscribe again from " + channel);
+                        return;
+                    }
                 }
+                delivery.subscribed();
             }
 
             /** A cluster node that gives up a slot unsubscribes its channels: subscribe where the slot lives now. */
@@ -213,8 +228,10 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     public void subscribe(Stream stream, StreamListener listener) {
         RedisKeys keys = RedisKeys.of(stream);
         StreamDelivery delivery = new StreamDelivery(listener, (epoch, after) -> state(stream, epoch, after));
-        deliveries.put(keys.channel(), delivery);
-        subscriptions.put(stream, started(keys, delivery));
+        synchronized (subscribing) {
+            deliveries.put(keys.channel(), delivery);
+            subscriptions.put(stream, started(keys, delivery));
+        }
     }
 
     private CompletableFuture<Void> started(RedisKeys keys, StreamDelivery delivery) {
@@ -224,12 +241,15 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     @Override
     public void unsubscribe(Stream stream) {
         RedisKeys keys = RedisKeys.of(stream);
-        if (deliveries.remove(keys.channel()) != null) {
+        synchronized (subscribing) {
+            if (deliveries.remove(keys.channel()) == null) {
+                return;
+            }
             subscriptions.remove(stream);
             watch(pubsub.async().sunsubscribe(keys.channel()), "unsubscribe from " + keys.channel());
-            if (stream.kind() == Stream.Kind.ROOM) {
-                watch(redis.srem(RedisKeys.roomsOf(node.lease()), stream.name()), "unfile room " + stream.name());
-            }
+        }
+        if (stream.kind() == Stream.Kind.ROOM) {
+            watch(redis.srem(RedisKeys.roomsOf(node.lease()), stream.name()), "unfile room " + stream.name());
         }
     }
 
@@ -239,6 +259,21 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         // one connection (on a cluster, the slot's) runs its commands in order: whatever this node asks of the
         // stream next sees it gone
         watch(redis.del(keys.meta(), keys.log()), "drop " + keys.tag());
+    }
+
+    /**
+     * Drops only the epoch this node heard: should Redis get the drop late (this node was cut off, and its
+     * commands were on their way), the user's name may have been freed meanwhile and taken on another
+     * node, which started the inbox afresh; that one must stay. A stream never heard here is left to expire.
+     */
+    @Override
+    public void retire(Stream stream) {
+        RedisKeys keys = RedisKeys.of(stream);
+        StreamDelivery delivery = deliveries.get(keys.channel());
+        Optional<String> heard = delivery == null ? Optional.empty() : delivery.epoch();
+        unsubscribe(stream);
+        heard.ifPresent(epoch -> watch(DROP_EPOCH.run(redis, new String[] {keys.meta(), keys.log()}, epoch),
+                "drop " + keys.tag()));
     }
 
     /** Disconnects; without {@link #stop} first, this node's members stay until the others evict them. */

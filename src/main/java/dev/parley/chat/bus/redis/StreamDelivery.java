@@ -50,6 +50,8 @@ final class StreamDelivery {
     private long delivered;
     private long version;
     private boolean reading;
+    /** Whether Redis has confirmed this node's subscription to the channel yet. */
+    private boolean confirmed;
     private final ArrayDeque<Event> waiting = new ArrayDeque<>();
 
     StreamDelivery(StreamListener listener, BiFunction<Optional<String>, Long, CompletionStage<State>> read) {
@@ -62,6 +64,11 @@ final class StreamDelivery {
         return reread(null);
     }
 
+    /** The stream's epoch as this node heard it last; empty until the first read. */
+    synchronized Optional<String> epoch() {
+        return Optional.ofNullable(epoch);
+    }
+
     synchronized void on(Event event) {
         if (reading || epoch == null) {
             waiting.add(event);
@@ -71,11 +78,16 @@ final class StreamDelivery {
     }
 
     /**
-     * Reads what the stream holds beyond this node's position: after this node subscribed again (a
-     * reconnect), when whatever was published meanwhile may be the last the stream had for a while.
+     * Redis confirmed a subscription to the channel. After the first, which {@link #start} follows anyway,
+     * this node subscribed again (a reconnect): it reads what the stream holds beyond its position, as
+     * whatever was published meanwhile may be the last the stream had for a while. Reading again on the
+     * first one, should it be told after the start's read (Lettuce tells it on another thread), could come
+     * after a join made meanwhile and swallow that join's own event into a member list.
      */
-    synchronized void catchUp() {
-        if (epoch != null && !reading) {
+    synchronized void subscribed() {
+        if (!confirmed) {
+            confirmed = true;
+        } else if (epoch != null && !reading) {
             reread(null);
         }
     }

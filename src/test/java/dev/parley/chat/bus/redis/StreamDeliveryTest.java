@@ -116,14 +116,24 @@ class StreamDeliveryTest {
 
     @Test
     void aResubscriptionReadsWhatWasPublishedMeanwhile() {
-        delivery.catchUp(); // not started: nothing to catch up from
+        delivery.subscribed(); // the subscription's own confirmation: its start reads
         assertEquals(List.of(), reads);
         started("e", 1, 0);
-        delivery.catchUp();
+        delivery.subscribed();
         delivery.on(posted("e", 4));
         pendingRead.complete(state("e", 3, 0, List.of(), stored(2), stored(3)));
         assertEquals(List.of("members []", "e:2", "e:3", "e:4"), heard);
         assertEquals(List.of("- after 0", "e after 1"), reads);
+    }
+
+    /** Told after the start's read, the subscription's own confirmation must not read again: a join made since would be swallowed. */
+    @Test
+    void theSubscriptionsOwnConfirmationReadsNothingAgain() {
+        started("e", 0, 0);
+        delivery.subscribed();
+        delivery.on(membership("e", 1, true, "alice"));
+        assertEquals(List.of("- after 0"), reads);
+        assertEquals(List.of("members []", "join alice"), heard);
     }
 
     @Test
