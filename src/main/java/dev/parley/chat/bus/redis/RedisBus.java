@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,6 +48,8 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     private static final Script DROP_EPOCH = Script.of("drop_epoch", ScriptOutputType.INTEGER);
 
     private final HistoryLimits limits;
+    /** How long a Redis call may take. */
+    private final Duration timeout;
     private final ClusterNode node;
     private final RedisLink link;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -63,6 +66,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
 
     private RedisBus(ClusterSettings cluster, HistoryLimits limits, RedisLink link, Runnable lapsed) {
         this.limits = limits;
+        this.timeout = cluster.timeout();
         this.link = link;
         this.redis = link.commands();
         this.node = new ClusterNode(cluster.nodeId(), cluster.nodeTtl(), cluster.timeout(), limits, redis, lapsed);
@@ -235,7 +239,11 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     }
 
     private CompletableFuture<Void> started(RedisKeys keys, StreamDelivery delivery) {
-        return pubsub.async().ssubscribe(keys.channel()).thenCompose(subscribed -> delivery.start()).toCompletableFuture();
+        // should the confirmation not come (it always has), the start reads after the timeout rather than never
+        return pubsub.async().ssubscribe(keys.channel())
+                .thenCompose(subscribed -> delivery.confirmation().completeOnTimeout(null, timeout.toMillis(),
+                        TimeUnit.MILLISECONDS))
+                .thenCompose(confirmed -> delivery.start()).toCompletableFuture();
     }
 
     @Override

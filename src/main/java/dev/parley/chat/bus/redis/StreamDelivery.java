@@ -52,11 +52,21 @@ final class StreamDelivery {
     private boolean reading;
     /** Whether Redis has confirmed this node's subscription to the channel yet. */
     private boolean confirmed;
+    /** Done at the first confirmation: from then on this node hears what the stream publishes. */
+    private final CompletableFuture<Void> confirmation = new CompletableFuture<>();
     private final ArrayDeque<Event> waiting = new ArrayDeque<>();
 
     StreamDelivery(StreamListener listener, BiFunction<Optional<String>, Long, CompletionStage<State>> read) {
         this.listener = listener;
         this.read = read;
+    }
+
+    /**
+     * Done once Redis has confirmed the subscription, which on a Redis Cluster may be told after the
+     * subscribe command's own answer: a start's read before it could miss what is published in between.
+     */
+    CompletableFuture<Void> confirmation() {
+        return confirmation;
     }
 
     /** Reads where the stream is: call once its channel is subscribed. Done when the listener has heard it. */
@@ -87,6 +97,7 @@ final class StreamDelivery {
     synchronized void subscribed() {
         if (!confirmed) {
             confirmed = true;
+            confirmation.complete(null);
         } else if (epoch != null && !reading) {
             reread(null);
         }

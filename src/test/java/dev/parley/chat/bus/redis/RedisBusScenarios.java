@@ -306,33 +306,6 @@ abstract class RedisBusScenarios {
     // ---- helpers
 
     /** A started node with a short TTL and timeout (the reapers' grace), so that its death is seen within seconds. */
-    /**
-     * A node retires an inbox (its user went) with a drop that may reach Redis late, after the name was
-     * freed and its next holder, on another node, started the inbox afresh: only the epoch it heard goes.
-     */
-    @Test
-    void retiringAStreamDropsOnlyTheEpochThisNodeHeard() throws Exception {
-        Stream inbox = Stream.inbox("retiree-" + room.name());
-        a.subscribe(inbox, new Heard());
-        String heardOnA = done(a.recover(inbox, Optional.empty(), 0)).epoch(); // waits for a's subscription
-        b.drop(inbox); // the name's next holder, on b
-        b.subscribe(inbox, new Heard());
-        Appended kept = done(b.append(inbox, new Draft("x", Optional.of("retiree"), "for the new holder",
-                Optional.of("n1"))));
-        done(b.recover(inbox, Optional.empty(), 0));
-        assertNotEquals(heardOnA, kept.epoch());
-
-        a.retire(inbox);
-        Slice onB = done(a.before(inbox, Long.MAX_VALUE, 10, 1 << 20)); // after the drop: one connection, in order
-        assertEquals(kept.epoch(), onB.epoch(), "the new holder's inbox stays");
-        assertEquals(List.of(kept.seq()), seqs(onB.messages()));
-
-        b.retire(inbox);
-        Slice gone = done(b.before(inbox, Long.MAX_VALUE, 10, 1 << 20));
-        assertNotEquals(kept.epoch(), gone.epoch(), "what a node heard, it drops");
-        assertEquals(List.of(), gone.messages());
-    }
-
     private RedisBus node(String id) {
         RedisBus bus = RedisBus.connect(new ClusterSettings(uri(), id + "-" + Epochs.next(), Duration.ofSeconds(2),
                 Duration.ofSeconds(3)), LIMITS, () -> {

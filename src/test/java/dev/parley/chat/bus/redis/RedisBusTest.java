@@ -1,9 +1,14 @@
 package dev.parley.chat.bus.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.parley.chat.bus.Appended;
+import dev.parley.chat.bus.Draft;
+import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,5 +76,37 @@ class RedisBusTest extends RedisBusScenarios {
             assertEquals(0L, redis.shardSubscribers(leftChannel), "the stream left is not heard again");
             assertEquals(1L, redis.shardSubscribers(keptChannel));
         }
+    }
+
+    /**
+     * A node retires an inbox (its user went) with a drop that reaches Redis late (held by a partition),
+     * after the name's next holder, on another node, started the inbox afresh: only the epoch it heard goes.
+     */
+    @Test
+    void aLateRetireDropsOnlyTheEpochItsNodeHeard() throws Exception {
+        Stream inbox = Stream.inbox("retiree-" + room.name());
+        try (TcpProxy proxy = TcpProxy.to(redis);
+                RedisBus late = RedisBus.connect(proxy.redisUri(), Duration.ofSeconds(5), LIMITS)) {
+            late.subscribe(inbox, new Heard());
+            String heard = done(late.recover(inbox, Optional.empty(), 0)).epoch(); // waits for the subscription
+            proxy.blackhole();
+            late.retire(inbox); // its drop waits in the proxy
+            b.drop(inbox); // the name's next holder, on b, starts the inbox afresh
+            Appended kept = done(b.append(inbox, new Draft("x", Optional.of("retiree"), "for the new holder",
+                    Optional.of("n1"))));
+            assertNotEquals(heard, kept.epoch());
+            proxy.heal();
+            done(late.before(inbox, Long.MAX_VALUE, 1, 1 << 20)); // after its drop: one connection, in order
+            Slice now = done(b.before(inbox, Long.MAX_VALUE, 10, 1 << 20));
+            assertEquals(kept.epoch(), now.epoch(), "the new holder's inbox stays");
+            assertEquals(List.of(kept.seq()), seqs(now.messages()));
+        }
+        b.subscribe(inbox, new Heard());
+        done(b.recover(inbox, Optional.empty(), 0));
+        String epoch = done(b.before(inbox, Long.MAX_VALUE, 10, 1 << 20)).epoch();
+        b.retire(inbox);
+        Slice gone = done(b.before(inbox, Long.MAX_VALUE, 10, 1 << 20));
+        assertNotEquals(epoch, gone.epoch(), "what a node heard, it drops");
+        assertEquals(List.of(), gone.messages());
     }
 }
