@@ -18,6 +18,8 @@ public enum Disconnect {
     TOO_MANY_CONNECTIONS(CloseCodes.TRY_AGAIN_LATER, "too many connections"),
     /** Silent past the keepalive timeout. */
     NO_ANSWER(CloseCodes.GOING_AWAY, "no answer to ping"),
+    /** A write to it failed: the peer is gone, whether or not the container has noticed yet. It hears nothing. */
+    CONNECTION_LOST(CloseCodes.GOING_AWAY, "connection lost"),
     /** Its outbound queue passed its bound while it was not reading. */
     SLOW_CONSUMER(CloseCodes.VIOLATED_POLICY, "slow consumer"),
     /** Undeploy or shutdown. */

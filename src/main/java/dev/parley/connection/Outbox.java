@@ -79,6 +79,10 @@ public final class Outbox {
             return false;
         }
         queue.add(frame);
+        if (closed.get()) {
+            dropQueued(); // closed meanwhile: the close dropped what was queued before this frame
+            return false;
+        }
         return true;
     }
 
@@ -187,7 +191,7 @@ public final class Outbox {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
-        queue.clear();
+        dropQueued();
         closer.execute(() -> transport.close(why.reason()));
         return true;
     }
@@ -205,7 +209,16 @@ public final class Outbox {
     /** Stops accepting frames once the session is gone. */
     void discard() {
         closed.set(true);
-        queue.clear();
+        dropQueued();
+    }
+
+    /** Drops what is queued, and its count: only frames in flight are pending once the outbox is closed. */
+    private void dropQueued() {
+        OutboundFrame frame;
+        while ((frame = queue.poll()) != null) {
+            pendingFrames.decrementAndGet();
+            pendingSize.addAndGet(-frame.size());
+        }
     }
 
     /** True if the write in flight has made no progress for the stall time: the peer is not reading. */
@@ -221,10 +234,12 @@ public final class Outbox {
     private void settle(OutboundFrame frame, SendResult result) {
         pendingFrames.decrementAndGet();
         pendingSize.addAndGet(-frame.size());
-        if (!result.isOK()) {
-            // the peer is gone or the write failed: its onClose/onError follows; stop writing to it
-            LOG.fine(() -> "session " + id + ": send failed: " + result.getException());
-            discard();
+        if (!result.isOK() && close(Disconnect.CONNECTION_LOST)) {
+            // The peer is gone or the write failed. Close the session rather than only stop writing: the
+            // container may never report this connection closed (Tyrus on Payara, a client that drops TCP,
+            // after a close frame or without one), and a closed outbox sends no more pings and its close
+            // does nothing, so keepalive could not drop it either: it stayed registered, its name held.
+            LOG.fine(() -> "session " + id + ": send failed, closing it: " + result.getException());
         }
     }
 }

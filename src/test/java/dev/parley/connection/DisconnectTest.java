@@ -17,6 +17,7 @@ class DisconnectTest {
                 Disconnect.FLOOD, "1008 rate limit exceeded",
                 Disconnect.TOO_MANY_CONNECTIONS, "1013 too many connections",
                 Disconnect.NO_ANSWER, "1001 no answer to ping",
+                Disconnect.CONNECTION_LOST, "1001 connection lost",
                 Disconnect.SLOW_CONSUMER, "1008 slow consumer",
                 Disconnect.SHUTDOWN, "1001 server shutting down",
                 Disconnect.NODE_LAPSED, "1012 node out of the cluster; reconnect");

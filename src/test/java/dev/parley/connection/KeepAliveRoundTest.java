@@ -1,6 +1,7 @@
 package dev.parley.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.parley.config.ParleyConfig;
@@ -8,6 +9,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
+import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -22,6 +24,8 @@ class KeepAliveRoundTest {
     private static final class PingCounter implements Transport {
         int pings;
         CloseReason closedWith;
+        /** Set once the peer has gone without the container saying so: every write fails from then on. */
+        boolean peerGone;
 
         @Override
         public void sendPing(ByteBuffer payload, SendHandler done) {
@@ -31,7 +35,7 @@ class KeepAliveRoundTest {
 
         @Override
         public void sendText(String text, SendHandler done) {
-            done.onResult(new SendResult());
+            done.onResult(peerGone ? new SendResult(new IOException("Broken pipe")) : new SendResult());
         }
 
         @Override
@@ -104,6 +108,23 @@ class KeepAliveRoundTest {
         }
         assertNull(transport.closedWith, "20 s without a message, but every ping answered");
         assertEquals(20, transport.pings, "a ping after each interval of quiet since the last pong");
+    }
+
+    /**
+     * Tyrus on Payara sometimes never reports a connection closed whose client dropped TCP (ChurnOrderIT: no
+     * onClose, no onError, and the writes to it fail with "Connection is closed"). Such a connection must still
+     * be closed, by the failed write or at the latest by keepalive, rather than stay registered, holding its
+     * user's name, for good.
+     */
+    @Test
+    void aPeerThatVanishedUnreportedIsClosedOnceAWriteToItFails() {
+        roundAfter(Duration.ofMillis(500));
+        transport.peerGone = true;
+        connection.send("a message of the room, to a peer that is gone");
+        for (int round = 0; round < 6 && transport.closedWith == null; round++) {
+            roundAfter(Duration.ofSeconds(1));
+        }
+        assertNotNull(transport.closedWith, "closed within keepalive's bound, timeout + interval");
     }
 
     private void roundAfter(Duration pause) {

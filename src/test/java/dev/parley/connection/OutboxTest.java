@@ -256,6 +256,9 @@ class OutboxTest {
         transport.completeNext(new SendResult(new IOException("broken pipe")));
         assertEquals(List.of("a"), transport.written);
         assertFalse(outbox.send(new OutboundFrame.Text("c")));
+        // the container may never report the connection closed: the outbox closes it, and counts nothing as pending
+        assertEquals("connection lost", transport.closedWith.getReasonPhrase());
+        assertEquals(0, outbox.pendingFrames());
     }
 
     @Test

@@ -176,9 +176,10 @@ class ChurnOrderIT {
     }
 
     /**
-     * Until the server has freed every churning user's name. Payara sometimes takes a v1 connection that sent
-     * a close frame and was dropped at once for open until keepalive gives up on it (timeout + interval: 6 s
-     * here), so this waits longer than {@link StatusPage#await}.
+     * Until the server has freed every churning user's name. Payara (Tyrus) now and then never reports a
+     * dropped connection closed; Parley closes it itself once a write to it fails, or keepalive does (timeout +
+     * interval: 6 s here), so this waits longer than {@link StatusPage#await}. A name still held after 30 s was
+     * such a connection left open for good: the failed write had only stopped writes, pings and closes to it.
      */
     private void awaitChurnersGone() throws IOException, InterruptedException {
         StatusPage status = new StatusPage(base);
