@@ -102,6 +102,8 @@ final class LocalRoom implements StreamListener {
             for (RoomMember member : local.values()) {
                 if (member.isRecovering()) {
                     member.pending.add(message);
+                } else if (member.replayed(epoch, message.seq())) {
+                    continue;
                 } else if (member.protocol == Protocol.V1) {
                     if (!member.announced) {
                         continue;
@@ -233,6 +235,8 @@ final class LocalRoom implements StreamListener {
             }
             ChatLog.replayed(name, replay.size(), member.peer);
             member.pending = null;
+            member.replayedEpoch = recovery.epoch();
+            member.replayedTo = expected - 1;
             member.presenceSeen = pending.size(); // its member list already holds those changes
         }
         member.peer.flush();

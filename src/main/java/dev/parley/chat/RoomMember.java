@@ -37,6 +37,18 @@ final class RoomMember {
         this.peer = peer;
     }
 
+    /**
+     * Where its last replay ended: on a cluster the recovery is read from Redis, which can be ahead of what
+     * this node has heard on the channel, so a message the replay held may still come live after it.
+     */
+    String replayedEpoch;
+    long replayedTo;
+
+    /** Whether a live message was already in this member's replay. */
+    boolean replayed(String epoch, long seq) {
+        return seq <= replayedTo && epoch.equals(replayedEpoch);
+    }
+
     boolean isRecovering() {
         return pending != null;
     }
