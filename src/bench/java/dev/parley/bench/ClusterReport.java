@@ -142,24 +142,24 @@ public final class ClusterReport {
             double published = r.figures().get("published");
             double commandsMicros = r.figures().entrySet().stream().filter(e -> e.getKey().endsWith("_usec")
                     && !e.getKey().startsWith("eval")).mapToDouble(e -> e.getValue()).sum();
-            md.append(String.format(Locale.ROOT, "\n### Redis, command by command\n\nRedis's `INFO commandstats` over"
-                    + " the recorded phases of the cluster (fan-out and light load: %s messages published): calls and"
-                    + " time, commands run inside scripts counted both on their own and in `evalsha`'s time. Redis"
-                    + " used %s µs of CPU per published message in that time (`/proc`), of which its commands %s µs;"
-                    + " the rest is reading requests, writing replies and published messages to the nodes' sockets,"
-                    + " and its event loop. Redis times a command by the clock, not by its CPU, and shares core 0 with"
-                    + " four JVMs: a command during which it was preempted counts the wait too, so read the times as"
-                    + " upper bounds and the order as what costs most.\n\n| command | calls per published message | µs per call "
-                    + "| µs per published message |\n|---|---|---|---|\n",
-                    count(published), Report.format(r.figures().get("redis_cpu_us") / published),
-                    Report.format(commandsMicros / published)));
+            md.append(String.format(Locale.ROOT, "\n### Redis, command by command\n\nRedis used %s µs of CPU per"
+                    + " published message over the recorded phases of the cluster (fan-out and light load: %s messages"
+                    + " published; `/proc`). Where it went, by Redis's `INFO commandstats` over the same time: calls,"
+                    + " and each command's share of the time of all commands (those run inside the scripts counted on"
+                    + " their own; `evalsha`, the scripts as a whole, left out of the shares). Redis times a command"
+                    + " by the clock, not its CPU, and shares core 0 with four JVMs, so a command it was preempted in"
+                    + " counts the wait too: the µs per call are upper bounds, the shares what to read.\n\n"
+                    + "| command | calls per published message | share of the commands' time | µs per call, clock |\n"
+                    + "|---|---|---|---|\n",
+                    Report.format(r.figures().get("redis_cpu_us") / published), count(published)));
             r.figures().entrySet().stream().filter(e -> e.getKey().endsWith("_usec"))
-                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(12).forEach(e -> {
+                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(10).forEach(e -> {
                         String command = e.getKey().substring(0, e.getKey().length() - "_usec".length());
                         double calls = r.figures().get(command + "_calls");
                         md.append("| `").append(command).append("` | ").append(Report.format(calls / published))
-                                .append(" | ").append(Report.format(e.getValue() / calls)).append(" | ")
-                                .append(Report.format(e.getValue() / published)).append(" |\n");
+                                .append(" | ").append(command.startsWith("eval") ? "–"
+                                        : String.format(Locale.ROOT, "%.0f %%", 100 * e.getValue() / commandsMicros))
+                                .append(" | ").append(Report.format(e.getValue() / calls)).append(" |\n");
                     });
         }
     }
@@ -191,20 +191,21 @@ public final class ClusterReport {
                 + " client connects again directly to one of the other two (half to each), sends `hello` again every"
                 + " ").append(count(failover.get(0), "hello_retry_ms")).append("–")
                 .append(count(2 * failover.get(0).figures().get("hello_retry_ms")))
-                .append(" ms while its name is still held, and joins with `since`; resumed is when its `joined` came."
+                .append(" ms while its name is still held, and joins with `since`, each request again after as long"
+                + " if it is answered `unavailable`; resumed is when its `joined` came."
                 + " After the last resume, the senders go on for a few seconds and stop; then every client must have"
                 + " every acknowledged message of its room. Server CPU is the two surviving nodes' and Redis's from"
                 + " the kill to the last resume, per resumed client.\n\n"
                 + "| clients | rooms | senders | TTL s | resumed | first / median / all resumed, s after the kill "
-                + "| all, s after the TTL | hellos refused (name held) | messages acked | lost | delivered twice "
-                + "| not recovered | server CPU ms per resume | other processes, cores |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| all, s after the TTL | hellos refused (name held) | `unavailable` answers | messages acked | lost "
+                + "| delivered twice | not recovered | server CPU ms per resume | other processes, cores |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         failover.forEach(r -> md.append("| ").append(count(r, "clients")).append(" | ").append(count(r, "rooms"))
                 .append(" | ").append(count(r, "senders")).append(" | ").append(count(r, "ttl_s")).append(" | ")
                 .append(count(r, "resumed")).append(" | ").append(fig(r, "first_resumed_s")).append(" / ")
                 .append(fig(r, "median_resumed_s")).append(" / ").append(fig(r, "all_resumed_s")).append(" | ")
                 .append(fig(r, "all_resumed_after_ttl_s")).append(" | ").append(count(r, "hello_refusals"))
-                .append(" | ").append(count(r, "acked_messages")).append(" | ").append(count(r, "lost")).append(" | ")
+                .append(" | ").append(count(r, "unavailable_answers")).append(" | ").append(count(r, "acked_messages")).append(" | ").append(count(r, "lost")).append(" | ")
                 .append(count(r, "duplicates")).append(" | ").append(count(r, "not_recovered")).append(" | ")
                 .append(fig(r, "server_cpu_ms_per_resume")).append(" | ").append(fig(r, "others_load"))
                 .append(" |\n"));

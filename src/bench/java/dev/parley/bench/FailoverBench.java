@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * few rooms; senders on the other nodes send to every room, each message with a cid, the next once the
  * last is acknowledged. The first node's JVM gets SIGKILL; every client connects again, directly to one of
  * the other nodes (taken in turn, so half to each of two), says hello until its name is freed (after the
- * dead node's TTL, by the others' reaper) and joins with {@code since}. Measured: the time from the kill
+ * dead node's TTL, by the others' reaper) and joins with {@code since}, each request again while it is
+ * answered {@code unavailable}. Measured: the time from the kill
  * until every client had joined again, and, once the senders stopped and every client caught up, the
  * acknowledged messages never delivered to a member and those delivered twice.
  */
@@ -151,13 +152,14 @@ final class FailoverBench {
         String note = String.join("; ", notes);
         return Result.of(cluster.name, "failover").figure("clients", members.size()).figure("rooms", scale.rooms())
                 .figure("senders", senders.size()).figure("send_pause_ms", scale.sendPause().toMillis())
-                .figure("ttl_s", ttl.toSeconds()).figure("hello_retry_ms", FailoverMember.HELLO_RETRY.toMillis())
+                .figure("ttl_s", ttl.toSeconds()).figure("hello_retry_ms", FailoverMember.RETRY.toMillis())
                 .figure("resumed", resumedAfter.size())
                 .figure("first_resumed_s", resumedAfter.isEmpty() ? -1 : resumedAfter.get(0) / 1e9)
                 .figure("median_resumed_s", resumedAfter.isEmpty() ? -1 : resumedAfter.get(resumedAfter.size() / 2) / 1e9)
                 .figure("all_resumed_s", resumedAfter.size() == members.size() ? last : -1)
                 .figure("all_resumed_after_ttl_s", resumedAfter.size() == members.size() ? last - ttl.toSeconds() : -1)
                 .figure("hello_refusals", members.stream().mapToLong(FailoverMember::helloRefusals).sum())
+                .figure("unavailable_answers", members.stream().mapToLong(FailoverMember::unavailable).sum())
                 .figure("reconnects", members.stream().mapToLong(FailoverMember::reconnects).sum())
                 .figure("acked_messages", ackedMessages).figure("owed_deliveries", owed).figure("lost", lost)
                 .figure("duplicates", duplicates).figure("not_recovered", notRecovered)

@@ -26,8 +26,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class FailoverMember {
 
-    /** Between hellos while the name is still held, plus up to as much again at random, so retries spread. */
-    static final Duration HELLO_RETRY = Duration.ofMillis(250);
+    /**
+     * Between tries of a request while the name is still held or the node answers {@code unavailable}, plus
+     * up to as much again at random, so that retries spread.
+     */
+    static final Duration RETRY = Duration.ofMillis(250);
     /** Before connecting again when a node refused the connection. */
     private static final Duration CONNECT_RETRY = Duration.ofMillis(200);
     private static final long STACK_BYTES = 256 * 1024;
@@ -55,6 +58,7 @@ final class FailoverMember {
     private volatile long resumedAt;
     private volatile boolean recovered = true;
     private volatile int helloRefusals;
+    private volatile int unavailable;
     private volatile int reconnects;
     private volatile String failure;
     private volatile boolean stopping;
@@ -140,32 +144,20 @@ final class FailoverMember {
         return false;
     }
 
-    /** Connects, says hello until the name is its own, and joins, resuming after the last seq if it had one. */
+    /**
+     * Connects, says hello until the name is its own, and joins, resuming after the last seq if it had one.
+     * A request answered {@code unavailable} (the node could not reach Redis in time) is sent again, as the
+     * protocol asks of a client.
+     */
     private void enter(URI node) throws IOException, InterruptedException, ProtocolException {
         socket = RawWebSocket.openV2(node, source);
         socket.readTimeout(Duration.ZERO); // a quiet room is no failure; stop() closes the socket
-        String hello = V2Json.write(new Request.Hello(name, Optional.empty(), Optional.empty()));
-        while (true) {
-            socket.sendText(hello);
-            Event answer = nextReply();
-            if (answer instanceof Event.Welcome) {
-                break;
-            }
-            if (!(answer instanceof Event.Error error) || error.code() != ErrorCode.UUID_TAKEN) {
-                throw new IllegalStateException(name + " could not say hello: " + answer);
-            }
-            helloRefusals++;
-            long pause = HELLO_RETRY.toMillis();
-            Thread.sleep(pause + ThreadLocalRandom.current().nextLong(pause + 1));
-        }
+        request(V2Json.write(new Request.Hello(name, Optional.empty(), Optional.empty())), Event.Welcome.class);
         Optional<Position> since = epoch == null ? Optional.empty() : Optional.of(new Position(epoch, highest));
-        socket.sendText(V2Json.write(new Request.Join(room, since, Optional.empty())));
         joinedSince = highest;
         joinedAt = null;
-        Event answer = nextReply();
-        if (!(answer instanceof Event.Joined join)) {
-            throw new IllegalStateException(name + " could not join: " + answer);
-        }
+        Event.Joined join = (Event.Joined) request(V2Json.write(new Request.Join(room, since, Optional.empty())),
+                Event.Joined.class);
         synchronized (seqs) {
             joinedAt = join.position();
             sinceJoined = 0;
@@ -174,6 +166,30 @@ final class FailoverMember {
             epoch = join.position().epoch();
         } else if (!join.position().recovered() || !epoch.equals(join.position().epoch())) {
             recovered = false;
+        }
+    }
+
+    /**
+     * Sends {@code request} until it is answered with a {@code reply}: again, after a pause, while the answer
+     * is {@code uuid_taken} (the name still held) or {@code unavailable}.
+     */
+    private Event request(String request, Class<? extends Event> reply)
+            throws IOException, InterruptedException, ProtocolException {
+        while (true) {
+            socket.sendText(request);
+            Event answer = nextReply();
+            if (reply.isInstance(answer)) {
+                return answer;
+            }
+            if (answer instanceof Event.Error error && error.code() == ErrorCode.UUID_TAKEN) {
+                helloRefusals++;
+            } else if (answer instanceof Event.Error error && error.code() == ErrorCode.UNAVAILABLE) {
+                unavailable++;
+            } else {
+                throw new IllegalStateException(name + ": " + request + " answered " + answer);
+            }
+            long pause = RETRY.toMillis();
+            Thread.sleep(pause + ThreadLocalRandom.current().nextLong(pause + 1));
         }
     }
 
@@ -261,6 +277,11 @@ final class FailoverMember {
 
     int helloRefusals() {
         return helloRefusals;
+    }
+
+    /** How often a hello or join was answered {@code unavailable}, and sent again. */
+    int unavailable() {
+        return unavailable;
     }
 
     int reconnects() {
