@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -30,6 +31,8 @@ final class ChatCrowd {
     private final AtomicLong faults = new AtomicLong();
     private final AtomicBoolean someoneLeft = new AtomicBoolean();
     private volatile Recorder latencies = new Recorder(3);
+    /** Whether a sender's latency to itself counts: not where only the way to other nodes is measured. */
+    private volatile boolean ownLatency = true;
     private volatile SenderHook hook = (sender, sequence) -> { };
 
     /** Called on each sender's own copy of its message (v1) or its ack (v2), to pace it. */
@@ -44,12 +47,18 @@ final class ChatCrowd {
 
     /** Opens {@code users} users that enter as {@code dialect} says, without waiting between them. */
     ChatCrowd(Target target, Dialect dialect, int users, int senders) throws InterruptedException {
+        this(user -> target, dialect, users, senders);
+    }
+
+    /** As {@link #ChatCrowd(Target, Dialect, int, int)}, each user on the server {@code placement} gives it. */
+    ChatCrowd(IntFunction<Target> placement, Dialect dialect, int users, int senders) throws InterruptedException {
         this.dialect = dialect;
         for (int i = 0; i < users; i++) {
             int user = i;
             int[] last = new int[senders];
             Arrays.fill(last, -1);
             lastSeen.add(last);
+            Target target = placement.apply(i);
             sockets.add(BenchSocket.open(target.client(), target.chat(), dialect.subprotocol(),
                     text -> receive(user, last, text)));
             dialect.enter(dialect.user(i)).forEach(step -> sockets.get(user).send(step.request()));
@@ -96,7 +105,9 @@ final class ChatCrowd {
         String[] parts = text.substring(start, text.indexOf('"', start)).split(",");
         int sender = Integer.parseInt(parts[0]);
         int sequence = Integer.parseInt(parts[1]);
-        latencies.recordValue(Math.max(0, System.nanoTime() - Long.parseLong(parts[2])));
+        if (ownLatency || sender != user) {
+            latencies.recordValue(Math.max(0, System.nanoTime() - Long.parseLong(parts[2])));
+        }
         if (sequence != last[sender] + 1) {
             faults.incrementAndGet(); // lost, repeated or out of order
         }
@@ -123,6 +134,11 @@ final class ChatCrowd {
 
     void sendPrivate(int sender, String to, String content) {
         sockets.get(sender).send("{\"type\":\"send\",\"to\":\"" + to + "\",\"content\":\"" + content + "\"}");
+    }
+
+    /** From now on, latencies are the other users' only: a sender's own copy may come from a nearer server. */
+    void othersLatencyOnly() {
+        ownLatency = false;
     }
 
     void pace(SenderHook hook) {

@@ -3,6 +3,7 @@ package dev.parley.bench;
 import dev.parley.it.RawWebSocket;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,9 +17,17 @@ final class FanOutBench {
     private static final String FILLER = "x".repeat(32 * 1024);
 
     private final Target target;
+    /** Whose CPU a phase is billed: the target's server, or all the processes of a cluster. */
+    private final List<ServerProcess> measured;
 
     FanOutBench(Target target) {
+        this(target, List.of(target.process()));
+    }
+
+    /** Results named after {@code target}, with the CPU of all of {@code measured}. */
+    FanOutBench(Target target, List<ServerProcess> measured) {
         this.target = target;
+        this.measured = List.copyOf(measured);
     }
 
     Result fanOut(int users, int senders, int messages, int window) throws InterruptedException {
@@ -92,7 +101,7 @@ final class FanOutBench {
         });
         long expected = (long) users * senders * messages;
         Duration timeout = Duration.ofSeconds(60 + expected / 20_000);
-        Meter meter = Meter.start(target.process());
+        Meter meter = Meter.start(measured);
         for (int s = 0; s < senders; s++) {
             for (int w = 0; w < window; w++) {
                 crowd.send(s, sent[s].getAndIncrement());

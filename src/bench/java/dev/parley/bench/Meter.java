@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Wall time and the server's CPU time over one measured run; and, since the machine is shared, the CPU
- * that processes other than the server and this generator used meanwhile ({@code /proc/stat}).
+ * Wall time and the server's CPU time over one measured run (a cluster's: all its processes together);
+ * and, since the machine is shared, the CPU that processes other than the server and this generator used
+ * meanwhile ({@code /proc/stat}).
  */
 final class Meter {
 
@@ -15,35 +17,44 @@ final class Meter {
     /** Clock ticks per second of {@code /proc/stat} (USER_HZ), as in {@link ServerProcess}. */
     private static final double TICK_NANOS = 1e9 / 100;
 
-    private final ServerProcess server;
+    private final List<ServerProcess> server;
     private final long startNanos;
     private final long startCpuNanos;
     private final long startOthersNanos;
     private final long startGeneratorNanos;
 
-    private Meter(ServerProcess server) {
-        this.server = server;
-        this.startOthersNanos = othersCpuNanos(server);
+    private Meter(List<ServerProcess> server) {
+        this.server = List.copyOf(server);
+        this.startOthersNanos = othersCpuNanos(this.server);
         this.startGeneratorNanos = GENERATOR.cpuNanos();
-        this.startCpuNanos = server.cpuNanos();
+        this.startCpuNanos = cpuNanos(this.server);
         this.startNanos = System.nanoTime();
     }
 
     static Meter start(ServerProcess server) {
+        return new Meter(List.of(server));
+    }
+
+    /** A server of several processes (a cluster's nodes and its Redis): their CPU is summed. */
+    static Meter start(List<ServerProcess> server) {
         return new Meter(server);
     }
 
     /** The run's figures for {@code units} units of work (round trips, messages, deliveries, connections). */
     Sample stop(long units) {
         long wallNanos = System.nanoTime() - startNanos;
-        long cpuNanos = server.cpuNanos() - startCpuNanos;
+        long cpuNanos = cpuNanos(server) - startCpuNanos;
         long othersNanos = othersCpuNanos(server) - startOthersNanos;
         long generatorNanos = GENERATOR.cpuNanos() - startGeneratorNanos;
         return new Sample(units, wallNanos, cpuNanos, Math.max(0, othersNanos), generatorNanos);
     }
 
+    private static long cpuNanos(List<ServerProcess> server) {
+        return server.stream().mapToLong(ServerProcess::cpuNanos).sum();
+    }
+
     /** CPU time the whole machine has been busy, less the server's and the generator's. */
-    private static long othersCpuNanos(ServerProcess server) {
+    private static long othersCpuNanos(List<ServerProcess> server) {
         try {
             String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busyTicks = 0;
@@ -52,7 +63,7 @@ final class Meter {
                     busyTicks += Long.parseLong(cpu[i]);
                 }
             }
-            return (long) (busyTicks * TICK_NANOS) - server.cpuNanos() - GENERATOR.cpuNanos();
+            return (long) (busyTicks * TICK_NANOS) - cpuNanos(server) - GENERATOR.cpuNanos();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

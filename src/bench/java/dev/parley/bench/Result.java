@@ -44,6 +44,11 @@ record Result(String server, String scenario, Map<String, Double> figures, Strin
             return this;
         }
 
+        Builder figures(Map<String, Double> more) {
+            figures.putAll(more);
+            return this;
+        }
+
         Builder sample(Meter.Sample sample, String unit) {
             return figure(unit + "_per_s", sample.perSecond())
                     .figure("server_cpu_us_per_" + unit, sample.cpuMicrosPerUnit())

@@ -43,6 +43,18 @@ record ServerProcess(long pid) {
         System.err.println("the server was still busy after " + QUIET_WAIT + "; measuring anyway");
     }
 
+    /**
+     * Pins every thread of the process to {@code cpus} ({@code taskset} syntax, e.g. {@code 0}); threads it
+     * starts later inherit that from the thread that starts them.
+     */
+    void pinTo(String cpus) throws IOException, InterruptedException {
+        Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (taskset.waitFor() != 0) {
+            throw new IOException("taskset could not pin process " + pid + " to CPU " + cpus);
+        }
+    }
+
     /** Resident memory, in KiB. */
     long rssKiB() {
         return read("status").lines()

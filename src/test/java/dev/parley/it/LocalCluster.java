@@ -16,15 +16,15 @@ import java.util.Set;
 /**
  * A Parley cluster on this machine: a Redis of its own, WildFly nodes on it and nginx in front of them, all
  * on loopback, each stopped by its PID. The integration tests' cluster, and, through {@link #main}, the
- * one a newcomer starts to try Parley on several nodes.
+ * one a newcomer starts to try Parley on several nodes; the benchmark's cluster too ({@code src/bench}).
  */
 public final class LocalCluster implements AutoCloseable {
 
     /** nginx connects upstream from this address, which the nodes trust as a proxy. */
     static final String PROXY = "127.0.0.2";
 
-    final RedisProcess redis;
-    final List<ParleyNode> nodes;
+    public final RedisProcess redis;
+    public final List<ParleyNode> nodes;
     final Nginx nginx;
     /** The proxies between Redis and the nodes that reach it through one, by node number (from 1). */
     private final Map<Integer, TcpProxy> proxies;
@@ -37,7 +37,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Starts Redis and {@code size} WildFly nodes behind nginx, as {@link #start(List, Duration, boolean, int, Map)}. */
-    static LocalCluster start(int size, Duration ttl, boolean durable, int port, Map<String, String> settings)
+    public static LocalCluster start(int size, Duration ttl, boolean durable, int port, Map<String, String> settings)
             throws IOException, InterruptedException {
         return start(Collections.nCopies(size, ParleyNode.Server.WILDFLY), ttl, durable, port, settings, Set.of());
     }

@@ -27,13 +27,13 @@ import java.util.stream.Stream;
  * target/nodes/}, or the build's Payara Micro. Stopped (SIGTERM: a graceful shutdown) or killed (SIGKILL) by
  * the PID of its JVM.
  */
-final class ParleyNode implements AutoCloseable {
+public final class ParleyNode implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    final String id;
-    final int port;
+    public final String id;
+    public final int port;
     final Path base;
     private final Process launcher;
 
@@ -55,7 +55,7 @@ final class ParleyNode implements AutoCloseable {
     }
 
     /** Launches a WildFly node. */
-    static ParleyNode wildFly(String id, Map<String, String> settings) throws IOException {
+    public static ParleyNode wildFly(String id, Map<String, String> settings) throws IOException {
         Path home = Path.of(System.getProperty("jboss.home", "target/server")).toAbsolutePath();
         int port = freePort();
         Path base = baseOf(id, port);
@@ -105,7 +105,7 @@ final class ParleyNode implements AutoCloseable {
     }
 
     /** Waits until Parley answers its status page on this node. */
-    ParleyNode awaitReady() throws IOException, InterruptedException {
+    public ParleyNode awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         HttpRequest status = HttpRequest.newBuilder(http("api/status")).timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline) {
@@ -128,7 +128,7 @@ final class ParleyNode implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + Deployments.CONTEXT_ROOT + path);
     }
 
-    URI ws(String path) {
+    public URI ws(String path) {
         return URI.create("ws://127.0.0.1:" + port + Deployments.CONTEXT_ROOT + path);
     }
 
@@ -139,8 +139,13 @@ final class ParleyNode implements AutoCloseable {
                 .findFirst();
     }
 
+    /** The PID of the node's JVM, once it runs: what a benchmark measures and pins. */
+    public long jvmPid() {
+        return jvm().orElseThrow(() -> new IllegalStateException("node " + id + " has no JVM running")).pid();
+    }
+
     /** SIGKILL: the node dies at once, as on a power cut, without leaving the cluster. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         Optional<ProcessHandle> jvm = jvm();
         jvm.ifPresent(ProcessHandle::destroyForcibly);
         jvm.ifPresent(p -> p.onExit().join());

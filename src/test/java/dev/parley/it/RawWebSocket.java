@@ -25,7 +25,7 @@ public final class RawWebSocket implements AutoCloseable {
 
     static final int TEXT = 0x1;
     static final int BINARY = 0x2;
-    static final int CLOSE = 0x8;
+    public static final int CLOSE = 0x8;
     static final int PING = 0x9;
     static final int PONG = 0xA;
 
@@ -63,7 +63,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /** As {@link #openV2(URI)}, from {@code localAddress} (null: any). */
-    static RawWebSocket openV2(URI ws, InetAddress localAddress) throws IOException {
+    public static RawWebSocket openV2(URI ws, InetAddress localAddress) throws IOException {
         return open(ws, null, 0, localAddress, V2User.SUBPROTOCOL);
     }
 
@@ -103,7 +103,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /** How long a read waits for a frame before it fails (10 s unless set). */
-    void readTimeout(java.time.Duration timeout) throws IOException {
+    public void readTimeout(java.time.Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
     }
 
@@ -161,7 +161,7 @@ public final class RawWebSocket implements AutoCloseable {
         }
 
         /** The close code of a close frame, or 1005 when it carries none. */
-        int closeCode() {
+        public int closeCode() {
             return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
         }
     }
