@@ -36,7 +36,7 @@ public final class LocalCluster implements AutoCloseable {
         this.proxies = proxies;
     }
 
-    /** Starts Redis and {@code size} WildFly nodes behind nginx, as {@link #start(List, Duration, boolean, int, Map)}. */
+    /** Starts Redis and {@code size} WildFly nodes behind nginx, as {@link #start(List, Duration, boolean, int, Map, Set)}. */
     public static LocalCluster start(int size, Duration ttl, boolean durable, int port, Map<String, String> settings)
             throws IOException, InterruptedException {
         return start(Collections.nCopies(size, ParleyNode.Server.WILDFLY), ttl, durable, port, settings, Set.of());
