@@ -1,5 +1,9 @@
 package dev.parley.bench;
 
+import static dev.parley.bench.Cells.count;
+import static dev.parley.bench.Cells.fig;
+import static dev.parley.bench.Cells.met;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -272,23 +276,5 @@ public final class ClusterReport {
 
     private static Predicate<Result> scenario(String name) {
         return r -> r.scenario().equals(name);
-    }
-
-    private static String fig(Result r, String figure) {
-        Double value = r.figures().get(figure);
-        return value == null || value < 0 ? "–" : Report.format(value);
-    }
-
-    private static String count(Result r, String figure) {
-        Double value = r.figures().get(figure);
-        return value == null || value < 0 ? "–" : count(value);
-    }
-
-    private static String count(double value) {
-        return String.format(Locale.ROOT, "%,d", Math.round(value));
-    }
-
-    private static String met(boolean met) {
-        return met ? "**met**" : "**not met**";
     }
 }
