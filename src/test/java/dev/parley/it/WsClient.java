@@ -23,6 +23,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -107,13 +108,15 @@ public class WsClient implements AutoCloseable {
 
     /**
      * Sends {@code text} unless the connection is closed, or closes while it is sent; tells which. Tyrus
-     * reports a closed connection by IOException or IllegalStateException depending on when it noticed.
+     * reports a closed connection by IOException or IllegalStateException depending on when it noticed, or
+     * by RejectedExecutionException when the server's close has already shut its client container's
+     * executors down (the connection was this container's only one).
      */
     public boolean trySend(String text) {
         try {
             session.getBasicRemote().sendText(text);
             return true;
-        } catch (IOException | IllegalStateException closed) {
+        } catch (IOException | IllegalStateException | RejectedExecutionException closed) {
             return false;
         }
     }
