@@ -192,23 +192,25 @@ public final class ClusterReport {
         }
         md.append("\n### Failover\n\nThe clients connect to the first node from six loopback addresses, join their"
                 + " rooms, and the senders (on the other nodes) start; then the first node's JVM gets SIGKILL. Each"
-                + " client connects again directly to one of the other two (half to each), sends `hello` again every"
-                + " ").append(count(failover.get(0), "hello_retry_ms")).append("–")
-                .append(count(2 * failover.get(0).figures().get("hello_retry_ms")))
-                .append(" ms while its name is still held, and joins with `since`, each request again after as long"
-                + " if it is answered `unavailable`; resumed is when its `joined` came."
+                + " client connects again directly to one of the other two (half to each), sends `hello` again while"
+                + " its name is still held, and joins with `since`; a request answered `unavailable` makes it start"
+                + " over on a new connection. Between tries it backs off: ").append(count(failover.get(0), "retry_ms"))
+                .append(" ms doubling up to ").append(count(failover.get(0), "retry_cap_ms"))
+                .append(" ms, half of it at random. Resumed is when its `joined` came."
                 + " After the last resume, the senders go on for a few seconds and stop; then every client must have"
                 + " every acknowledged message of its room. Server CPU is the two surviving nodes' and Redis's from"
                 + " the kill to the last resume, per resumed client.\n\n"
                 + "| clients | rooms | senders | TTL s | resumed | first / median / all resumed, s after the kill "
-                + "| all, s after the TTL | hellos refused (name held) | `unavailable` answers | messages acked | lost "
-                + "| delivered twice | not recovered | server CPU ms per resume | other processes, cores |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| all, s after the TTL | connections lost, clients / senders | hellos refused (name held) "
+                + "| `unavailable` answers | messages acked | lost | delivered twice | not recovered "
+                + "| server CPU ms per resume | other processes, cores |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         failover.forEach(r -> md.append("| ").append(count(r, "clients")).append(" | ").append(count(r, "rooms"))
                 .append(" | ").append(count(r, "senders")).append(" | ").append(count(r, "ttl_s")).append(" | ")
                 .append(count(r, "resumed")).append(" | ").append(fig(r, "first_resumed_s")).append(" / ")
                 .append(fig(r, "median_resumed_s")).append(" / ").append(fig(r, "all_resumed_s")).append(" | ")
-                .append(fig(r, "all_resumed_after_ttl_s")).append(" | ").append(count(r, "hello_refusals"))
+                .append(fig(r, "all_resumed_after_ttl_s")).append(" | ").append(count(r, "reconnects")).append(" / ")
+                .append(count(r, "sender_reconnects")).append(" | ").append(count(r, "hello_refusals"))
                 .append(" | ").append(count(r, "unavailable_answers")).append(" | ").append(count(r, "acked_messages")).append(" | ").append(count(r, "lost")).append(" | ")
                 .append(count(r, "duplicates")).append(" | ").append(count(r, "not_recovered")).append(" | ")
                 .append(fig(r, "server_cpu_ms_per_resume")).append(" | ").append(fig(r, "others_load"))

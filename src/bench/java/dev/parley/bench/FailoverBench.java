@@ -9,6 +9,7 @@ import dev.parley.it.RawWebSocket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * few rooms; senders on the other nodes send to every room, each message with a cid, the next once the
  * last is acknowledged. The first node's JVM gets SIGKILL; every client connects again, directly to one of
  * the other nodes (taken in turn, so half to each of two), says hello until its name is freed (after the
- * dead node's TTL, by the others' reaper) and joins with {@code since}, each request again while it is
- * answered {@code unavailable}. Measured: the time from the kill
+ * dead node's TTL, by the others' reaper) and joins with {@code since}, starting over on a new connection
+ * when a request is answered {@code unavailable}; it backs off between tries. Measured: the time from the kill
  * until every client had joined again, and, once the senders stopped and every client caught up, the
  * acknowledged messages never delivered to a member and those delivered twice.
  */
@@ -152,7 +153,8 @@ final class FailoverBench {
         String note = String.join("; ", notes);
         return Result.of(cluster.name, "failover").figure("clients", members.size()).figure("rooms", scale.rooms())
                 .figure("senders", senders.size()).figure("send_pause_ms", scale.sendPause().toMillis())
-                .figure("ttl_s", ttl.toSeconds()).figure("hello_retry_ms", FailoverMember.RETRY.toMillis())
+                .figure("ttl_s", ttl.toSeconds()).figure("retry_ms", FailoverMember.RETRY.toMillis())
+                .figure("retry_cap_ms", FailoverMember.RETRY_CAP.toMillis())
                 .figure("resumed", resumedAfter.size())
                 .figure("first_resumed_s", resumedAfter.isEmpty() ? -1 : resumedAfter.get(0) / 1e9)
                 .figure("median_resumed_s", resumedAfter.isEmpty() ? -1 : resumedAfter.get(resumedAfter.size() / 2) / 1e9)
@@ -161,6 +163,7 @@ final class FailoverBench {
                 .figure("hello_refusals", members.stream().mapToLong(FailoverMember::helloRefusals).sum())
                 .figure("unavailable_answers", members.stream().mapToLong(FailoverMember::unavailable).sum())
                 .figure("reconnects", members.stream().mapToLong(FailoverMember::reconnects).sum())
+                .figure("sender_reconnects", senders.stream().mapToLong(Sender::reconnects).sum())
                 .figure("acked_messages", ackedMessages).figure("owed_deliveries", owed).figure("lost", lost)
                 .figure("duplicates", duplicates).figure("not_recovered", notRecovered)
                 .figure("failures", failures.size())
@@ -189,25 +192,30 @@ final class FailoverBench {
 
     /**
      * A member of one room on a node that stays up, sending to it on a thread of its own: each message
-     * with a cid, again with the same cid while the cluster answers {@code unavailable}, the next after the
-     * ack and a pause. The seq of each ack goes into the room's set.
+     * with a cid, the next after the ack and a pause. A send answered {@code unavailable}, or whose
+     * connection is closed (a node that could not renew its lease closes its clients with 1012), is sent
+     * again with the same cid, on a new connection if need be: the cid makes it one message. The seq of
+     * each ack goes into the room's set.
      */
     private static final class Sender {
         private static final Duration ACK_WAIT = Duration.ofSeconds(30);
+        private static final Duration RETRY = Duration.ofMillis(250);
 
         private final String name;
         private final String room;
-        private final RawWebSocket socket;
+        private final URI node;
         private final BitSet acked;
         private final Duration pause;
         private final Thread thread;
+        private volatile RawWebSocket socket;
         private volatile boolean stopping;
         private volatile String failure;
+        private volatile int reconnects;
 
-        private Sender(String name, String room, RawWebSocket socket, BitSet acked, Duration pause) {
+        private Sender(String name, String room, URI node, BitSet acked, Duration pause) {
             this.name = name;
             this.room = room;
-            this.socket = socket;
+            this.node = node;
             this.acked = acked;
             this.pause = pause;
             this.thread = new Thread(this::run, name);
@@ -215,13 +223,36 @@ final class FailoverBench {
         }
 
         static Sender open(String name, String room, Target node, BitSet acked, Duration pause)
-                throws IOException, ProtocolException {
-            RawWebSocket socket = RawWebSocket.openV2(node.chat(), null);
-            socket.readTimeout(ACK_WAIT);
-            Sender sender = new Sender(name, room, socket, acked, pause);
-            sender.request(new Request.Hello(name, Optional.empty(), Optional.empty()), Event.Welcome.class);
-            sender.request(new Request.Join(room, Optional.empty(), Optional.empty()), Event.Joined.class);
+                throws IOException, ProtocolException, InterruptedException {
+            Sender sender = new Sender(name, room, node.chat(), acked, pause);
+            sender.connect();
             return sender;
+        }
+
+        /** Connects, says hello (again while the name is held) and joins; anything else answered fails it. */
+        private void connect() throws IOException, ProtocolException, InterruptedException {
+            socket = RawWebSocket.openV2(node, null);
+            socket.readTimeout(ACK_WAIT);
+            while (!(request(new Request.Hello(name, Optional.empty(), Optional.empty())) instanceof Event.Welcome)) {
+                Thread.sleep(RETRY.toMillis());
+            }
+            if (!(request(new Request.Join(room, Optional.empty(), Optional.empty())) instanceof Event.Joined)) {
+                throw new IllegalStateException(name + " could not join " + room);
+            }
+        }
+
+        /** The answer to {@code request}: its reply, or {@code uuid_taken}; any other error fails it. */
+        private Event request(Request request) throws IOException, ProtocolException {
+            socket.sendText(V2Json.write(request));
+            while (true) {
+                Event event = next();
+                if (event instanceof Event.Error error && error.code() != ErrorCode.UUID_TAKEN) {
+                    throw new IllegalStateException(name + ": " + request + " refused: " + error);
+                }
+                if (event instanceof Event.Welcome || event instanceof Event.Joined || event instanceof Event.Error) {
+                    return event;
+                }
+            }
         }
 
         void start() {
@@ -244,27 +275,41 @@ final class FailoverBench {
             }
         }
 
-        /** Sends until acknowledged; the ack's seq. */
+        /** Sends until acknowledged, through {@code unavailable} answers and lost connections; the ack's seq. */
         private long send(String cid) throws IOException, ProtocolException, InterruptedException {
             String request = V2Json.write(new Request.SendToRoom(room, cid, cid, Optional.empty()));
             while (true) {
-                socket.sendText(request);
-                Event answer = replyTo(cid);
-                if (answer instanceof Event.Ack ack) {
-                    return ack.seq();
+                try {
+                    socket.sendText(request);
+                    Event answer = replyTo(cid);
+                    if (answer instanceof Event.Ack ack) {
+                        return ack.seq();
+                    }
+                    Event.Error error = (Event.Error) answer;
+                    if (error.code() != ErrorCode.UNAVAILABLE) {
+                        throw new IllegalStateException(cid + " refused: " + error);
+                    }
+                    Thread.sleep(RETRY.toMillis());
+                } catch (IOException lost) {
+                    if (stopping) {
+                        throw lost;
+                    }
+                    reconnects++;
+                    closeQuietly();
+                    Thread.sleep(RETRY.toMillis());
+                    try {
+                        connect();
+                    } catch (IOException | IllegalStateException notYet) {
+                        closeQuietly(); // the node is still lapsed or swamped: the next round tries again
+                    }
                 }
-                Event.Error error = (Event.Error) answer;
-                if (error.code() != ErrorCode.UNAVAILABLE) {
-                    throw new IllegalStateException(cid + " refused: " + error);
-                }
-                Thread.sleep(100); // the cluster could not reach Redis: the same cid again
             }
         }
 
         /** The ack or error for {@code cid}; the room's messages on the way are let go. */
         private Event replyTo(String cid) throws IOException, ProtocolException {
             while (true) {
-                Event event = V2Json.readEvent(socket.read().text());
+                Event event = next();
                 if (event instanceof Event.Ack ack && ack.cid().equals(cid)
                         || event instanceof Event.Error error && error.cid().equals(Optional.of(cid))) {
                     return event;
@@ -272,27 +317,31 @@ final class FailoverBench {
             }
         }
 
-        private void request(Request request, Class<? extends Event> reply) throws IOException, ProtocolException {
-            socket.sendText(V2Json.write(request));
-            while (true) {
-                Event event = V2Json.readEvent(socket.read().text());
-                if (reply.isInstance(event)) {
-                    return;
-                }
-                if (event instanceof Event.Error error) {
-                    throw new IllegalStateException(name + ": " + request + " refused: " + error);
-                }
+        /** The next event; a close frame is a lost connection. */
+        private Event next() throws IOException, ProtocolException {
+            RawWebSocket.Frame frame = socket.read();
+            if (frame.opcode() == RawWebSocket.CLOSE) {
+                throw new IOException(name + "'s connection was closed with " + frame.closeCode());
             }
+            return V2Json.readEvent(frame.text());
         }
 
         Optional<String> failure() {
             return Optional.ofNullable(failure);
         }
 
+        int reconnects() {
+            return reconnects;
+        }
+
         /** Lets the send in flight be acknowledged, then closes. */
         void stop() throws InterruptedException {
             stopping = true;
             thread.join(ACK_WAIT.toMillis());
+            closeQuietly();
+        }
+
+        private void closeQuietly() {
             try {
                 socket.close();
             } catch (IOException e) {

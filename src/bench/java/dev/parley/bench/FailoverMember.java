@@ -27,10 +27,12 @@ import java.util.concurrent.TimeUnit;
 final class FailoverMember {
 
     /**
-     * Between tries of a request while the name is still held or the node answers {@code unavailable}, plus
-     * up to as much again at random, so that retries spread.
+     * The first pause before trying again while the name is still held or the node answered {@code
+     * unavailable}; each next pause is twice the last, up to {@link #RETRY_CAP}, half of it at random, so
+     * that thousands of clients back off and spread rather than swamp the nodes left.
      */
     static final Duration RETRY = Duration.ofMillis(250);
+    static final Duration RETRY_CAP = Duration.ofSeconds(2);
     /** Before connecting again when a node refused the connection. */
     private static final Duration CONNECT_RETRY = Duration.ofMillis(200);
     private static final long STACK_BYTES = 256 * 1024;
@@ -146,18 +148,36 @@ final class FailoverMember {
 
     /**
      * Connects, says hello until the name is its own, and joins, resuming after the last seq if it had one.
-     * A request answered {@code unavailable} (the node could not reach Redis in time) is sent again, as the
-     * protocol asks of a client.
+     * A request answered {@code unavailable} (the node could not reach Redis in time) leaves the connection
+     * in a state the client cannot know (a hello so answered may have taken the name all the same: a hello
+     * again is refused {@code already_registered}), so the client starts over on a new connection.
      */
     private void enter(URI node) throws IOException, InterruptedException, ProtocolException {
+        for (int tries = 0; ; tries++) {
+            try {
+                attempt(node);
+                return;
+            } catch (Unavailable answered) {
+                unavailable++;
+                closeQuietly();
+                backOff(tries);
+            }
+        }
+    }
+
+    private void attempt(URI node) throws IOException, InterruptedException, ProtocolException, Unavailable {
         socket = RawWebSocket.openV2(node, source);
         socket.readTimeout(Duration.ZERO); // a quiet room is no failure; stop() closes the socket
-        request(V2Json.write(new Request.Hello(name, Optional.empty(), Optional.empty())), Event.Welcome.class);
+        String hello = V2Json.write(new Request.Hello(name, Optional.empty(), Optional.empty()));
+        for (int tries = 0; request(hello, Event.Welcome.class).isEmpty(); tries++) {
+            helloRefusals++;
+            backOff(tries);
+        }
         Optional<Position> since = epoch == null ? Optional.empty() : Optional.of(new Position(epoch, highest));
         joinedSince = highest;
         joinedAt = null;
         Event.Joined join = (Event.Joined) request(V2Json.write(new Request.Join(room, since, Optional.empty())),
-                Event.Joined.class);
+                Event.Joined.class).orElseThrow(() -> new IllegalStateException(name + ": join answered uuid_taken"));
         synchronized (seqs) {
             joinedAt = join.position();
             sinceJoined = 0;
@@ -169,27 +189,33 @@ final class FailoverMember {
         }
     }
 
-    /**
-     * Sends {@code request} until it is answered with a {@code reply}: again, after a pause, while the answer
-     * is {@code uuid_taken} (the name still held) or {@code unavailable}.
-     */
-    private Event request(String request, Class<? extends Event> reply)
-            throws IOException, InterruptedException, ProtocolException {
-        while (true) {
-            socket.sendText(request);
-            Event answer = nextReply();
-            if (reply.isInstance(answer)) {
-                return answer;
-            }
-            if (answer instanceof Event.Error error && error.code() == ErrorCode.UUID_TAKEN) {
-                helloRefusals++;
-            } else if (answer instanceof Event.Error error && error.code() == ErrorCode.UNAVAILABLE) {
-                unavailable++;
-            } else {
-                throw new IllegalStateException(name + ": " + request + " answered " + answer);
-            }
-            long pause = RETRY.toMillis();
-            Thread.sleep(pause + ThreadLocalRandom.current().nextLong(pause + 1));
+    /** Sends {@code request}: its {@code reply}, or none if the name is still held ({@code uuid_taken}). */
+    private Optional<Event> request(String request, Class<? extends Event> reply)
+            throws IOException, ProtocolException, Unavailable {
+        socket.sendText(request);
+        Event answer = nextReply();
+        if (reply.isInstance(answer)) {
+            return Optional.of(answer);
+        }
+        if (answer instanceof Event.Error error && error.code() == ErrorCode.UUID_TAKEN) {
+            return Optional.empty();
+        }
+        if (answer instanceof Event.Error error && error.code() == ErrorCode.UNAVAILABLE) {
+            throw new Unavailable();
+        }
+        throw new IllegalStateException(name + ": " + request + " answered " + answer);
+    }
+
+    /** Waits before try {@code tries + 1}: doubling from {@link #RETRY} up to {@link #RETRY_CAP}, half of it at random. */
+    private static void backOff(int tries) throws InterruptedException {
+        long pause = Math.min(RETRY_CAP.toMillis(), RETRY.toMillis() << Math.min(tries, 10));
+        Thread.sleep(pause / 2 + ThreadLocalRandom.current().nextLong(pause / 2 + 1));
+    }
+
+    /** A request was answered {@code unavailable}. */
+    private static final class Unavailable extends Exception {
+        Unavailable() {
+            super(null, null, false, false);
         }
     }
 
@@ -279,7 +305,7 @@ final class FailoverMember {
         return helloRefusals;
     }
 
-    /** How often a hello or join was answered {@code unavailable}, and sent again. */
+    /** How often a hello or join was answered {@code unavailable}, and the client started over. */
     int unavailable() {
         return unavailable;
     }
