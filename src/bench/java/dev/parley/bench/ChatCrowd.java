@@ -145,9 +145,10 @@ final class ChatCrowd {
         this.hook = hook;
     }
 
-    /** Starts a new measurement: latencies and deliveries from now on, sequences from 0 again. */
+    /** Starts a new measurement: latencies, deliveries and faults from now on, sequences from 0 again. */
     void reset() {
         latencies = new Recorder(3);
+        faults.set(0);
         delivered.reset();
         deliveredChars.reset();
         lastSeen.forEach(last -> Arrays.fill(last, -1));
