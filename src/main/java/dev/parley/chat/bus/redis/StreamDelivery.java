@@ -50,9 +50,7 @@ final class StreamDelivery {
     private long delivered;
     private long version;
     private boolean reading;
-    /** Whether Redis has confirmed this node's subscription to the channel yet. */
-    private boolean confirmed;
-    /** Done at the first confirmation: from then on this node hears what the stream publishes. */
+    /** Done at Redis's first confirmation of the subscription: from then on this node hears what the stream publishes. */
     private final CompletableFuture<Void> confirmation = new CompletableFuture<>();
     private final ArrayDeque<Event> waiting = new ArrayDeque<>();
 
@@ -66,7 +64,7 @@ final class StreamDelivery {
      * subscribe command's own answer: a start's read before it could miss what is published in between.
      */
     CompletableFuture<Void> confirmation() {
-        return confirmation;
+        return confirmation.copy(); // the caller's own: only Redis's confirmation completes this node's
     }
 
     /** Reads where the stream is: call once its channel is subscribed. Done when the listener has heard it. */
@@ -95,8 +93,7 @@ final class StreamDelivery {
      * after a join made meanwhile and swallow that join's own event into a member list.
      */
     synchronized void subscribed() {
-        if (!confirmed) {
-            confirmed = true;
+        if (!confirmation.isDone()) {
             confirmation.complete(null);
         } else if (epoch != null && !reading) {
             reread(null);
