@@ -55,10 +55,6 @@ class ClusterFailoverIT {
         }
     }
 
-    private static URI chatOn(int node) {
-        return cluster.nodes.get(node - 1).ws("chat");
-    }
-
     @Test
     @Order(1)
     void aRedisRestartedWithAofMidBurstLosesNoAcknowledgedMessageAndLeavesNoNodeDeaf() throws Exception {
@@ -66,8 +62,8 @@ class ClusterFailoverIT {
         List<Follower> listeners = new ArrayList<>();
         try {
             for (int node = 1; node <= 3; node++) {
-                listeners.add(Follower.join(chatOn(node), "restart-rx-" + node, "restart"));
-                senders.add(Follower.join(chatOn(node), "restart-tx-" + node, "restart"));
+                listeners.add(Follower.join(cluster.chatOn(node), "restart-rx-" + node, "restart"));
+                senders.add(Follower.join(cluster.chatOn(node), "restart-tx-" + node, "restart"));
             }
             long back;
             try (Burst burst = Burst.start(senders, listeners, EACH, PAUSE, cluster.ws("chat"))) {
@@ -99,11 +95,11 @@ class ClusterFailoverIT {
     @Order(2)
     void aNodeCutOffFromRedisClosesItsClientsWith1012AndTheyResumeElsewhere() throws Exception {
         URI nginx = cluster.ws("chat");
-        try (Follower one = Follower.join(chatOn(1), "cut-rx-1", "cut");
-                Follower two = Follower.join(chatOn(2), "cut-rx-2", "cut");
-                Follower victim = Follower.join(chatOn(3), "cut-v2", "cut");
-                ChatUser watcher = ChatUser.connect(chatOn(1));
-                ChatUser victimV1 = ChatUser.connect(chatOn(3))) {
+        try (Follower one = Follower.join(cluster.chatOn(1), "cut-rx-1", "cut");
+                Follower two = Follower.join(cluster.chatOn(2), "cut-rx-2", "cut");
+                Follower victim = Follower.join(cluster.chatOn(3), "cut-v2", "cut");
+                ChatUser watcher = ChatUser.connect(cluster.chatOn(1));
+                ChatUser victimV1 = ChatUser.connect(cluster.chatOn(3))) {
             watcher.register("cut-watcher", "");
             watcher.expect(new Login("cut-watcher", "", List.of("cut-watcher")));
             victimV1.register("cut-v1", "");
@@ -137,7 +133,7 @@ class ClusterFailoverIT {
             watcher.expect(new Logout("cut-v1", "", List.of("cut-watcher")));
 
             cluster.proxyOf(3).heal();
-            try (Follower back = awaitServing(chatOn(3), "cut-back", "cut")) {
+            try (Follower back = awaitServing(cluster.chatOn(3), "cut-back", "cut")) {
                 one.send("after", "cut-3", nginx);
                 back.awaitMessages(3, nginx);
                 assertEquals(List.of("before", "during", "after"), back.texts());
@@ -179,14 +175,14 @@ class ClusterFailoverIT {
     void aNodeKilledMidBurstHasItsUsersLeaveOnceEverywhereAndItsClientsResumeElsewhere() throws Exception {
         List<Follower> senders = new ArrayList<>();
         List<Follower> listeners = new ArrayList<>();
-        try (ChatUser watcher = ChatUser.connect(chatOn(1)); ChatUser doomedV1 = ChatUser.connect(chatOn(3))) {
+        try (ChatUser watcher = ChatUser.connect(cluster.chatOn(1)); ChatUser doomedV1 = ChatUser.connect(cluster.chatOn(3))) {
             watcher.register("kill-watcher", "");
             watcher.expect(new Login("kill-watcher", "", List.of("kill-watcher")));
             doomedV1.register("kill-v1", "");
             watcher.expect(new Login("kill-v1", "", List.of("kill-watcher", "kill-v1")));
             for (int node = 1; node <= 3; node++) {
-                listeners.add(Follower.join(chatOn(node), "kill-rx-" + node, "kill"));
-                senders.add(Follower.join(chatOn(node), "kill-tx-" + node, "kill"));
+                listeners.add(Follower.join(cluster.chatOn(node), "kill-rx-" + node, "kill"));
+                senders.add(Follower.join(cluster.chatOn(node), "kill-tx-" + node, "kill"));
             }
             long killed;
             try (Burst burst = Burst.start(senders, listeners, EACH, PAUSE, cluster.ws("chat"))) {

@@ -11,7 +11,6 @@ import dev.parley.chat.protocol.v2.Event;
 import dev.parley.chat.protocol.v2.Position;
 import dev.parley.chat.protocol.v2.Request;
 import dev.parley.chat.protocol.v2.V2Json;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,24 +42,20 @@ class ClusterIT {
         }
     }
 
-    private static URI chatOn(int node) {
-        return cluster.nodes.get(node - 1).ws("chat");
-    }
-
     @Test
     void theTutorialsChatWithItsUsersOnThreeNodes() {
-        ChatFlows.joinBroadcastPrivateLeaveAndDisconnect(chatOn(1), chatOn(2), chatOn(3));
+        ChatFlows.joinBroadcastPrivateLeaveAndDisconnect(cluster.chatOn(1), cluster.chatOn(2), cluster.chatOn(3));
     }
 
     @Test
     void namesAreUniqueAcrossNodesAndV1AndV2UsersShareTheLobby() {
-        try (ChatUser alice = ChatUser.connect(chatOn(1)); ChatUser impostor = ChatUser.connect(chatOn(3))) {
+        try (ChatUser alice = ChatUser.connect(cluster.chatOn(1)); ChatUser impostor = ChatUser.connect(cluster.chatOn(3))) {
             alice.register("lobby-alice", "hello");
             alice.expect(new Login("lobby-alice", "hello", List.of("lobby-alice")));
             impostor.register("lobby-alice", "me too");
             impostor.expectError(ErrorCode.UUID_TAKEN); // held on node 1
 
-            try (V2User dan = V2User.hello(chatOn(2), "lobby-dan")) {
+            try (V2User dan = V2User.hello(cluster.chatOn(2), "lobby-dan")) {
                 Event.Joined joined = dan.join("lobby");
                 assertEquals(Optional.of(List.of("lobby-alice", "lobby-dan")), joined.members());
                 alice.expect(new Login("lobby-dan", "", List.of("lobby-alice", "lobby-dan")));
@@ -85,7 +80,7 @@ class ClusterIT {
 
     @Test
     void roomsHistoryPrivateMessagesDedupeAndResumeAcrossNodes() throws Exception {
-        try (V2User ann = V2User.hello(chatOn(1), "ann"); V2User ben = V2User.hello(chatOn(2), "ben")) {
+        try (V2User ann = V2User.hello(cluster.chatOn(1), "ann"); V2User ben = V2User.hello(cluster.chatOn(2), "ben")) {
             Event.Joined annJoined = ann.join("across");
             String epoch = annJoined.position().epoch();
             Event.Joined benJoined = ben.join("across");
@@ -101,7 +96,7 @@ class ClusterIT {
             assertEquals(2, ann.nextIgnoringPresence(Event.Message.class).seq());
 
             // a send stored on node 2 whose sender dies before the ack is stored once when retried on node 3
-            RawWebSocket lost = RawWebSocket.openV2(chatOn(2));
+            RawWebSocket lost = RawWebSocket.openV2(cluster.chatOn(2));
             lost.sendText(V2Json.write(new Request.Hello("cy", Optional.empty(), Optional.empty())));
             lost.sendText(V2Json.write(new Request.Join("across", Optional.empty(), Optional.empty())));
             lost.sendText(V2Json.write(new Request.SendToRoom("across", "three", "c-3", Optional.empty())));
@@ -110,8 +105,8 @@ class ClusterIT {
                     three.time(), Optional.of("c-3")), three);
             assertEquals(three, ben.nextIgnoringPresence(Event.Message.class));
             lost.cut();
-            try (Follower cy = Follower.join(chatOn(3), "cy", "across")) {
-                Event.Ack retried = cy.send("three", "c-3", chatOn(3));
+            try (Follower cy = Follower.join(cluster.chatOn(3), "cy", "across")) {
+                Event.Ack retried = cy.send("three", "c-3", cluster.chatOn(3));
                 assertEquals(3, retried.seq(), "the retry's ack repeats the first send's seq");
                 assertTrue(retried.dup(), "stored once");
             }
@@ -126,7 +121,7 @@ class ClusterIT {
             assertEquals("ben", whisper.from());
 
             // the log is Redis's: history and resume on a node that never had the room
-            try (V2User dee = V2User.hello(chatOn(3), "dee")) {
+            try (V2User dee = V2User.hello(cluster.chatOn(3), "dee")) {
                 dee.join("across");
                 for (int seq = 1; seq <= 3; seq++) {
                     assertEquals(seq, dee.nextIgnoringPresence(Event.Message.class).seq(), "the recent conversation");
@@ -140,7 +135,7 @@ class ClusterIT {
             ann.acked();
             ann.say("across", "five", "a-5");
             ann.acked();
-            try (V2User benAgain = V2User.helloWhenFree(chatOn(3), "ben")) {
+            try (V2User benAgain = V2User.helloWhenFree(cluster.chatOn(3), "ben")) {
                 Event.Joined resumed = benAgain.join("across", Optional.of(new Position(epoch, 3)));
                 assertEquals(new Event.Resume(epoch, 5, true, 2), resumed.position());
                 assertEquals("four", benAgain.nextIgnoringPresence(Event.Message.class).text());
@@ -158,7 +153,7 @@ class ClusterIT {
         try {
             List<Follower> listening = new ArrayList<>();
             for (int node = 1; node <= 3; node++) {
-                listening.add(Follower.join(chatOn(node), "burst-rx-" + node, "burst"));
+                listening.add(Follower.join(cluster.chatOn(node), "burst-rx-" + node, "burst"));
             }
             members.addAll(listening);
             List<Follower> sending = new ArrayList<>();

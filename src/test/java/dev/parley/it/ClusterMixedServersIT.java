@@ -46,11 +46,11 @@ class ClusterMixedServersIT {
     }
 
     private static URI onWildFly() {
-        return cluster.nodes.get(0).ws("chat");
+        return cluster.chatOn(1);
     }
 
     private static URI onPayara() {
-        return cluster.nodes.get(1).ws("chat");
+        return cluster.chatOn(2);
     }
 
     @Test

@@ -73,15 +73,21 @@ public final class LocalCluster implements AutoCloseable {
             Nginx nginx = port == 0 ? Nginx.start(upstreams, PROXY) : Nginx.start(port, upstreams, PROXY);
             return new LocalCluster(redis, nodes, nginx, proxies);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            for (ParleyNode node : nodes) {
-                node.close();
-            }
-            for (TcpProxy proxy : proxies.values()) {
-                proxy.close();
-            }
-            redis.close();
+            stop(nodes, proxies, redis);
             throw e;
         }
+    }
+
+    /** The nodes first, so that none outlives its Redis; then the proxies, then Redis. */
+    private static void stop(List<ParleyNode> nodes, Map<Integer, TcpProxy> proxies, RedisProcess redis)
+            throws IOException, InterruptedException {
+        for (ParleyNode node : nodes) {
+            node.close();
+        }
+        for (TcpProxy proxy : proxies.values()) {
+            proxy.close();
+        }
+        redis.close();
     }
 
     /** The proxy between Redis and node {@code number}, which must have been started behind one. */
@@ -94,16 +100,15 @@ public final class LocalCluster implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + nginx.port + Deployments.CONTEXT_ROOT + path);
     }
 
+    /** The chat endpoint of node {@code number} (from 1), directly, not through nginx. */
+    URI chatOn(int number) {
+        return nodes.get(number - 1).ws("chat");
+    }
+
     @Override
     public void close() throws Exception {
         nginx.close();
-        for (ParleyNode node : nodes) {
-            node.close();
-        }
-        for (TcpProxy proxy : proxies.values()) {
-            proxy.close();
-        }
-        redis.close();
+        stop(nodes, proxies, redis);
     }
 
     /**
