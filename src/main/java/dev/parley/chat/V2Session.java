@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -111,17 +112,32 @@ final class V2Session implements ChatSession {
                     Optional.empty());
             return DONE;
         }
-        return watch(chat.names().claim(hello.user()).thenAccept(held -> {
+        return watch(chat.names().claim(hello.user()).thenCompose(held -> {
             if (held.isEmpty()) {
                 refuse(ErrorCode.UUID_TAKEN, "user '" + hello.user() + "' is taken", hello.ref(), Optional.empty());
-                return;
+                return DONE;
             }
-            claim = held.get();
-            user = hello.user();
-            // anonymous mode: the inbox starts afresh with the name, so there is nothing to recover
-            reply(chat.openInbox(user, Protocol.V2, peer).thenApply(inbox -> new Event.Welcome(user,
-                    new Event.Resume(inbox.epoch(), inbox.seq(), false, 0), hello.ref())), hello.ref(), Optional.empty());
+            return welcome(hello, held.get());
         }), hello.ref(), Optional.empty());
+    }
+
+    /**
+     * The name is this session's once its inbox is open. If that fails, the client hears {@code unavailable}
+     * and may say hello again, so the name goes back and the inbox is let go rather than kept half made.
+     */
+    private CompletionStage<Void> welcome(Request.Hello hello, Names.Claim held) {
+        // anonymous mode: the inbox starts afresh with the name, so there is nothing to recover
+        return chat.openInbox(hello.user(), Protocol.V2, peer).handle((inbox, failure) -> {
+            if (failure != null) {
+                chat.closeInbox(hello.user());
+                chat.names().release(held);
+                throw new CompletionException(failure);
+            }
+            claim = held;
+            user = hello.user();
+            send(new Event.Welcome(user, new Event.Resume(inbox.epoch(), inbox.seq(), false, 0), hello.ref()));
+            return null;
+        });
     }
 
     /**

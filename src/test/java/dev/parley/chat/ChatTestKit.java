@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.chat.bus.HistoryLimits;
+import dev.parley.chat.bus.ChatBus;
 import dev.parley.chat.bus.LocalBus;
 import dev.parley.chat.protocol.ChatJson;
 import dev.parley.chat.protocol.ProtocolException;
@@ -30,6 +31,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.function.UnaryOperator;
 
 /**
  * A chat engine on the in-memory bus with nothing of a container: members are {@link Peer}s that record
@@ -58,9 +60,14 @@ final class ChatTestKit {
     }
 
     ChatTestKit(Settings settings) {
+        this(settings, UnaryOperator.identity());
+    }
+
+    /** A chat on the kit's bus as {@code wrapped} changes it (one that fails, say). */
+    ChatTestKit(Settings settings, UnaryOperator<ChatBus> wrapped) {
         this.settings = settings.build();
         this.bus = new LocalBus(this.settings.history(), clock);
-        this.chat = new Chat(this.settings, bus, scheduler);
+        this.chat = new Chat(this.settings, wrapped.apply(bus), scheduler);
     }
 
     /** The kit's defaults, to be changed where a test needs to. */

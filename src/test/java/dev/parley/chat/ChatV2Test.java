@@ -109,6 +109,29 @@ class ChatV2Test {
         assertEquals(List.of("alice"), kit.chat.names().list().toCompletableFuture().join());
     }
 
+    @Test
+    void aHelloTheChatCouldNotCompleteCanBeSaidAgain() {
+        OutageBus[] outage = new OutageBus[1];
+        kit = new ChatTestKit(ChatTestKit.settings(), bus -> outage[0] = new OutageBus(bus));
+        V2Client alice = kit.v2();
+        outage[0].down = true;
+
+        alice.says("{'type':'hello','user':'alice','ref':'h1'}");
+        assertError(ErrorCode.UNAVAILABLE, "h1", null, alice.next());
+        alice.hearsNothing();
+        assertEquals(List.of(), kit.chat.names().list().toCompletableFuture().join(), "the name went back");
+
+        outage[0].down = false;
+        alice.says("{'type':'hello','user':'alice','ref':'h2'}");
+        assertEquals("alice", alice.next(Event.Welcome.class).user());
+        V2Client bob = kit.v2();
+        bob.hello("bob");
+        bob.says("{'type':'send','to':'alice','text':'hi','cid':'b1'}");
+        assertEquals(1, bob.all().stream().filter(Event.Ack.class::isInstance).count(), "bob's whisper acked");
+        assertEquals("hi", alice.next(Event.Message.class).text(), "alice's inbox is hers, once");
+        alice.hearsNothing();
+    }
+
     // ---- rooms
 
     @Test
