@@ -58,6 +58,7 @@ public class ConnectionRegistry {
      * together are closed here with 1013 (try again later).
      */
     public Connection open(Session session, ParleyEndpoint endpoint) {
+        Payara.enforceRequestScope(session);
         Optional<Executor> ioThread = Undertow.ioThread(session);
         Executor writer = config.outboxWriter().writerFor(session, ioThread, writers);
         int batchLimit = ioThread.isPresent() ? Undertow.BATCH_LIMIT : 1;

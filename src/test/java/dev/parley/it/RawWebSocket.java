@@ -67,7 +67,7 @@ public final class RawWebSocket implements AutoCloseable {
         return open(ws, null, 0, localAddress, V2User.SUBPROTOCOL);
     }
 
-    private static RawWebSocket open(URI ws, String origin, int receiveBuffer, InetAddress localAddress,
+    static RawWebSocket open(URI ws, String origin, int receiveBuffer, InetAddress localAddress,
             String subprotocol) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
