@@ -44,6 +44,8 @@ final class ClusterNode {
     private final Duration timeout;
     private final HistoryLimits limits;
     private final RedisClusterAsyncCommands<String, String> redis;
+    /** The heartbeat's own connection, so that no queue of other commands delays it. */
+    private final RedisClusterAsyncCommands<String, String> heartbeats;
     private final RedisNames names;
     private final Runnable lapsed;
 
@@ -55,12 +57,13 @@ final class ClusterNode {
     private ScheduledFuture<?> ticks;
 
     ClusterNode(String id, Duration ttl, Duration timeout, HistoryLimits limits, RedisClusterAsyncCommands<String, String> redis,
-            Runnable lapsed) {
+            RedisClusterAsyncCommands<String, String> heartbeats, Runnable lapsed) {
         this.id = id;
         this.ttl = ttl;
         this.timeout = timeout;
         this.limits = limits;
         this.redis = redis;
+        this.heartbeats = heartbeats;
         this.lapsed = lapsed;
         this.lease = newLease();
         this.names = new RedisNames(redis, () -> lease);
@@ -134,7 +137,7 @@ final class ClusterNode {
         }
         String renewing = lease;
         long sent = System.nanoTime();
-        return HEARTBEAT.<Long>run(redis, new String[] {RedisKeys.LEASES}, renewing, Long.toString(ttl.toMillis()),
+        return HEARTBEAT.<Long>run(heartbeats, new String[] {RedisKeys.LEASES}, renewing, Long.toString(ttl.toMillis()),
                 fresh ? "1" : "0").handle((alive, failure) -> {
                     if (failure != null) {
                         LOG.log(Level.FINE, "node " + id + " could not renew its lease", failure);

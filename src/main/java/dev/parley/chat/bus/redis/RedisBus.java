@@ -69,7 +69,8 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         this.timeout = cluster.timeout();
         this.link = link;
         this.redis = link.commands();
-        this.node = new ClusterNode(cluster.nodeId(), cluster.nodeTtl(), cluster.timeout(), limits, redis, lapsed);
+        this.node = new ClusterNode(cluster.nodeId(), cluster.nodeTtl(), cluster.timeout(), limits, redis, link.lease(),
+                lapsed);
         this.pubsub = link.pubsub();
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 import reactor.core.Disposable;
 
 /**
- * The bus's two connections to Redis, one for commands and one for sharded pub/sub, to a single Redis
+ * The bus's connections to Redis, one for commands, one for sharded pub/sub and one for the lease's
+ * heartbeats, to a single Redis
  * (watched by Sentinel or not) or to a Redis Cluster. The bus sees no difference but one: on a cluster
  * Lettuce does not keep sharded subscriptions by itself (see {@link #onSubscriptionsAtRisk}).
  */
@@ -43,16 +44,21 @@ final class RedisLink implements AutoCloseable {
     private final AbstractRedisClient client;
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
+    private final StatefulConnection<String, String> leaseConnection;
+    private final RedisClusterAsyncCommands<String, String> lease;
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     private final boolean cluster;
     private Disposable topologyWatch;
 
     private RedisLink(AbstractRedisClient client, StatefulConnection<String, String> connection,
-            RedisClusterAsyncCommands<String, String> commands, StatefulRedisPubSubConnection<String, String> pubsub,
+            RedisClusterAsyncCommands<String, String> commands, StatefulConnection<String, String> leaseConnection,
+            RedisClusterAsyncCommands<String, String> lease, StatefulRedisPubSubConnection<String, String> pubsub,
             boolean cluster) {
         this.client = client;
         this.connection = connection;
         this.commands = commands;
+        this.leaseConnection = leaseConnection;
+        this.lease = lease;
         this.pubsub = pubsub;
         this.cluster = cluster;
     }
@@ -75,14 +81,18 @@ final class RedisLink implements AutoCloseable {
                     .build());
             return shutDownUnless(client, () -> {
                 StatefulRedisClusterConnection<String, String> connection = client.connect(StringCodec.UTF8);
-                return new RedisLink(client, connection, connection.async(), client.connectPubSub(StringCodec.UTF8), true);
+                StatefulRedisClusterConnection<String, String> lease = client.connect(StringCodec.UTF8);
+                return new RedisLink(client, connection, connection.async(), lease, lease.async(),
+                        client.connectPubSub(StringCodec.UTF8), true);
             });
         }
         RedisClient client = RedisClient.create(RedisURI.create(uri));
         client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).build());
         return shutDownUnless(client, () -> {
             StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
-            return new RedisLink(client, connection, connection.async(), client.connectPubSub(StringCodec.UTF8), false);
+            StatefulRedisConnection<String, String> lease = client.connect(StringCodec.UTF8);
+            return new RedisLink(client, connection, connection.async(), lease, lease.async(),
+                    client.connectPubSub(StringCodec.UTF8), false);
         });
     }
 
@@ -137,6 +147,14 @@ final class RedisLink implements AutoCloseable {
         return commands;
     }
 
+    /**
+     * The lease's own connection: a heartbeat queued behind thousands of commands (a failover's resume
+     * storm) came too late, and a node that was fine lapsed and closed its clients, adding to the storm.
+     */
+    RedisClusterAsyncCommands<String, String> lease() {
+        return lease;
+    }
+
     StatefulRedisPubSubConnection<String, String> pubsub() {
         return pubsub;
     }
@@ -175,6 +193,7 @@ final class RedisLink implements AutoCloseable {
             topologyWatch.dispose();
         }
         pubsub.close();
+        leaseConnection.close();
         connection.close();
         client.shutdown();
     }
