@@ -8,11 +8,13 @@ import dev.parley.chat.bus.Recovery;
 import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stream;
 import dev.parley.chat.protocol.v2.Position;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +46,11 @@ public final class Chat {
     /** A session speaking {@code protocol} to {@code peer}. */
     ChatSession open(Protocol protocol, Peer peer) {
         return protocol == Protocol.V2 ? new V2Session(this, peer) : new V1Session(this, peer);
+    }
+
+    /** Runs {@code task} after {@code delay}, off the message path (a session's deadline, say). */
+    ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+        return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public Names names() {

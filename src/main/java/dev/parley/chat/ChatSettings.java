@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import dev.parley.chat.bus.HistoryLimits;
+import dev.parley.security.AuthSettings;
 import java.time.Duration;
 
 /**
@@ -12,9 +13,10 @@ import java.time.Duration;
  * @param presenceEvery how long presence changes are coalesced ({@code parley.presence.interval-millis})
  * @param roomsPerConnection rooms one connection may be in ({@code parley.rooms.per-connection})
  * @param maxRooms      rooms with members there may be ({@code parley.rooms.max})
+ * @param auth          who a user is ({@code parley.auth.*})
  */
 public record ChatSettings(HistoryLimits history, int onJoin, int fullPresence, Duration presenceEvery,
-        int roomsPerConnection, int maxRooms) {
+        int roomsPerConnection, int maxRooms, AuthSettings auth) {
 
     /** What one history reply may weigh at most, whatever its limit. */
     public static final long HISTORY_PAGE_WEIGHT = 1 << 20;

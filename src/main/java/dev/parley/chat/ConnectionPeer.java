@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import dev.parley.connection.Connection;
+import dev.parley.connection.Disconnect;
 import dev.parley.connection.OutboundFrame;
 
 /** A chat session's frames go to its connection's bounded outbox. */
@@ -14,6 +15,11 @@ record ConnectionPeer(Connection connection) implements Peer {
     @Override
     public void flush() {
         connection.outbox().flush();
+    }
+
+    @Override
+    public void close(Disconnect why) {
+        connection.outbox().send(new OutboundFrame.Close(why));
     }
 
     @Override

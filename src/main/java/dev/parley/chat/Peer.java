@@ -1,5 +1,7 @@
 package dev.parley.chat;
 
+import dev.parley.connection.Disconnect;
+
 /**
  * Where one chat session's frames go: a connection's outbox, or a list in a unit test. Queuing and
  * writing are apart so that a room can queue an event for all its members under its lock and write after.
@@ -11,6 +13,9 @@ public interface Peer {
 
     /** Starts writing what was queued; never blocks. */
     void flush();
+
+    /** Closes the connection for {@code why} once what was queued before has been written. */
+    void close(Disconnect why);
 
     /** Queues and writes one frame. */
     default void send(String frame) {

@@ -6,6 +6,7 @@ import dev.parley.chat.protocol.ClientMessage;
 import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.chat.protocol.ServerEvent;
+import dev.parley.connection.Disconnect;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,6 +76,11 @@ final class V1Session implements ChatSession {
     }
 
     private CompletionStage<?> register(ClientMessage.Register register) {
+        if (!chat.settings().auth().v1Anonymous()) {
+            refuse(ErrorCode.UNAUTHORIZED, "this server knows its users by their tokens, which v1 cannot carry");
+            peer.close(Disconnect.UNAUTHORIZED);
+            return DONE;
+        }
         if (member != null) {
             refuse(ErrorCode.ALREADY_REGISTERED, "this connection is already registered as '" + member.user + "'");
             return DONE;

@@ -8,6 +8,11 @@ import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.chat.protocol.v2.Event;
 import dev.parley.chat.protocol.v2.Request;
 import dev.parley.chat.protocol.v2.V2Json;
+import dev.parley.connection.Disconnect;
+import dev.parley.security.AuthSettings;
+import dev.parley.security.TokenVerifier;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,15 +40,29 @@ final class V2Session implements ChatSession {
     private String user;
     private Names.Claim claim;
     private final Map<String, RoomMember> rooms = new LinkedHashMap<>();
+    /** Who the token says the user is, where tokens are required; null before the hello. */
+    private TokenVerifier.Identity identity;
+    /** Where tokens are required: the close that comes unless a hello (then a refresh) comes first. */
+    private ScheduledFuture<?> deadline;
+    private boolean gone;
 
     V2Session(Chat chat, Peer peer) {
         this.chat = chat;
         this.peer = peer;
     }
 
+    /** A v2 client speaks first; where tokens are required, it must say hello in time. */
     @Override
     public void opened() {
-        // a v2 client speaks first
+        AuthSettings auth = chat.settings().auth();
+        if (auth.requiresTokens()) {
+            deadline = chat.schedule(auth.helloTimeout(), () -> turns.next(() -> {
+                if (user == null && !gone) {
+                    unauthorized("no hello within " + auth.helloTimeout().toSeconds() + " s", Optional.empty());
+                }
+                return DONE;
+            }));
+        }
     }
 
     @Override
@@ -59,13 +79,17 @@ final class V2Session implements ChatSession {
             refuse(refused.error().code(), refused.error().reason(), refused.ref(), refused.cid());
             return DONE;
         }
-        if (user == null && !(request instanceof Request.Hello)) {
+        if (user == null && !(request instanceof Request.Hello || request instanceof Request.TokenHello)) {
             refuse(ErrorCode.HELLO_FIRST, "say hello first", request.ref(), cidOf(request));
             return DONE;
         }
         // Java 17 has no pattern switch: one instanceof per record of the sealed interface
         if (request instanceof Request.Hello hello) {
             return hello(hello);
+        } else if (request instanceof Request.TokenHello hello) {
+            return hello(hello);
+        } else if (request instanceof Request.Refresh refresh) {
+            refresh(refresh);
         } else if (request instanceof Request.SendToUser send) {
             return send(send);
         } else if (request instanceof Request.Join join) {
@@ -96,6 +120,8 @@ final class V2Session implements ChatSession {
     @Override
     public void closed() {
         turns.next(() -> {
+            gone = true;
+            cancelDeadline();
             if (user != null) {
                 rooms.forEach((room, member) -> watch(chat.leave(member, room, ""), Optional.empty(), Optional.empty()));
                 rooms.clear();
@@ -112,30 +138,119 @@ final class V2Session implements ChatSession {
                     Optional.empty());
             return DONE;
         }
-        return watch(chat.names().claim(hello.user()).thenCompose(held -> {
+        if (chat.settings().auth().requiresTokens()) {
+            unauthorized("this server takes a token in hello, not a user", hello.ref());
+            return DONE;
+        }
+        return claim(hello.user(), hello.ref());
+    }
+
+    /** A hello with a token: the user is the token's subject, once its signature and dates check out. */
+    private CompletionStage<?> hello(Request.TokenHello hello) {
+        if (user != null) {
+            refuse(ErrorCode.ALREADY_REGISTERED, "this connection is already '" + user + "'", hello.ref(),
+                    Optional.empty());
+            return DONE;
+        }
+        Optional<TokenVerifier> tokens = chat.settings().auth().tokens();
+        if (tokens.isEmpty()) {
+            refuse(ErrorCode.BAD_MESSAGE, "this server takes a user in hello, not a token", hello.ref(), Optional.empty());
+            return DONE;
+        }
+        TokenVerifier.Identity verified;
+        try {
+            verified = verify(tokens.get(), hello.token());
+        } catch (TokenVerifier.InvalidToken invalid) {
+            unauthorized(invalid.getMessage(), hello.ref());
+            return DONE;
+        }
+        identity = verified;
+        return claim(verified.user(), hello.ref()).thenRun(() -> {
+            if (user != null) {
+                expiresAt(verified);
+            }
+        });
+    }
+
+    private static TokenVerifier.Identity verify(TokenVerifier tokens, String token) throws TokenVerifier.InvalidToken {
+        TokenVerifier.Identity verified = tokens.verify(token);
+        if (!V2Json.isValidName(verified.user())) {
+            throw new TokenVerifier.InvalidToken("the token's user (sub) is not a valid user name");
+        }
+        return verified;
+    }
+
+    private CompletionStage<?> claim(String name, Optional<String> ref) {
+        return watch(chat.names().claim(name).thenCompose(held -> {
             if (held.isEmpty()) {
-                refuse(ErrorCode.UUID_TAKEN, "user '" + hello.user() + "' is taken", hello.ref(), Optional.empty());
+                refuse(ErrorCode.UUID_TAKEN, "user '" + name + "' is taken", ref, Optional.empty());
                 return DONE;
             }
-            return welcome(hello, held.get());
-        }), hello.ref(), Optional.empty());
+            return welcome(name, ref, held.get());
+        }), ref, Optional.empty());
+    }
+
+    /** A new token for the same user moves the connection's expiry, and may change the rooms it may join. */
+    private void refresh(Request.Refresh refresh) {
+        Optional<TokenVerifier> tokens = chat.settings().auth().tokens();
+        if (tokens.isEmpty()) {
+            refuse(ErrorCode.BAD_MESSAGE, "this server takes no tokens", refresh.ref(), Optional.empty());
+            return;
+        }
+        try {
+            TokenVerifier.Identity verified = verify(tokens.get(), refresh.token());
+            if (!verified.user().equals(user)) {
+                throw new TokenVerifier.InvalidToken("the token is another user's");
+            }
+            identity = verified;
+            expiresAt(verified);
+            send(new Event.Refreshed(verified.expires(), refresh.ref()));
+        } catch (TokenVerifier.InvalidToken invalid) {
+            unauthorized(invalid.getMessage(), refresh.ref());
+        }
+    }
+
+    /** The connection closes with 4003 at the token's expiry plus the grace, unless a refresh comes first. */
+    private void expiresAt(TokenVerifier.Identity verified) {
+        cancelDeadline();
+        Duration left = Duration.between(Instant.now(), verified.expires()).plus(chat.settings().auth().grace());
+        deadline = chat.schedule(left.isNegative() ? Duration.ZERO : left, () -> turns.next(() -> {
+            if (identity == verified && !gone) {
+                peer.close(Disconnect.TOKEN_EXPIRED);
+            }
+            return DONE;
+        }));
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    /** A missing or bad token: the client is told why, then the connection closes with 4001. */
+    private void unauthorized(String reason, Optional<String> ref) {
+        cancelDeadline();
+        refuse(ErrorCode.UNAUTHORIZED, reason, ref, Optional.empty());
+        peer.close(Disconnect.UNAUTHORIZED);
     }
 
     /**
      * The name is this session's once its inbox is open. If that fails, the client hears {@code unavailable}
      * and may say hello again, so the name goes back and the inbox is let go rather than kept half made.
      */
-    private CompletionStage<Void> welcome(Request.Hello hello, Names.Claim held) {
-        // anonymous mode: the inbox starts afresh with the name, so there is nothing to recover
-        return chat.openInbox(hello.user(), Protocol.V2, peer).handle((inbox, failure) -> {
+    private CompletionStage<Void> welcome(String name, Optional<String> ref, Names.Claim held) {
+        // the inbox starts afresh with the name, so there is nothing to recover
+        return chat.openInbox(name, Protocol.V2, peer).handle((inbox, failure) -> {
             if (failure != null) {
-                chat.closeInbox(hello.user());
+                chat.closeInbox(name);
                 chat.names().release(held);
                 throw new CompletionException(failure);
             }
             claim = held;
-            user = hello.user();
-            send(new Event.Welcome(user, new Event.Resume(inbox.epoch(), inbox.seq(), false, 0), hello.ref()));
+            user = name;
+            send(new Event.Welcome(user, new Event.Resume(inbox.epoch(), inbox.seq(), false, 0), ref));
             return null;
         });
     }
@@ -152,6 +267,11 @@ final class V2Session implements ChatSession {
         if (rooms.size() >= chat.settings().roomsPerConnection()) {
             refuse(ErrorCode.TOO_MANY_ROOMS, "a connection may be in " + chat.settings().roomsPerConnection()
                     + " rooms at most", join.ref(), Optional.empty());
+            return DONE;
+        }
+        if (identity != null && !identity.mayJoin(join.room())) {
+            refuse(ErrorCode.FORBIDDEN, "your token does not let you join room '" + join.room() + "'", join.ref(),
+                    Optional.empty());
             return DONE;
         }
         if (!chat.canJoin(join.room())) {

@@ -7,11 +7,14 @@ import dev.parley.connection.OutboxLimits;
 import dev.parley.connection.OutboxWriter;
 import dev.parley.connection.ParleyEndpoint;
 import dev.parley.connection.RateLimits;
+import dev.parley.security.AuthSettings;
 import dev.parley.security.OriginPolicy;
+import dev.parley.security.TokenVerifier;
 import dev.parley.security.TrustedProxies;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -155,6 +158,24 @@ public class ParleyConfig {
     @ConfigProperty(name = "parley.redis.timeout-millis", defaultValue = DEFAULT_REDIS_TIMEOUT_MILLIS)
     int redisTimeoutMillis;
 
+    // ---- identity
+
+    @Inject
+    @ConfigProperty(name = "parley.auth.mode", defaultValue = "anonymous")
+    String authMode;
+
+    @Inject
+    @ConfigProperty(name = "parley.auth.hello-timeout-seconds", defaultValue = AuthSettings.DEFAULT_HELLO_TIMEOUT_SECONDS)
+    long authHelloTimeoutSeconds;
+
+    @Inject
+    @ConfigProperty(name = "parley.auth.grace-seconds", defaultValue = AuthSettings.DEFAULT_GRACE_SECONDS)
+    long authGraceSeconds;
+
+    @Inject
+    @ConfigProperty(name = "parley.auth.v1", defaultValue = "refuse")
+    String authV1;
+
     // what every handshake or connection needs, derived from the settings above once
     private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint = new EnumMap<>(ParleyEndpoint.class);
     private OriginPolicy originPolicy;
@@ -185,11 +206,53 @@ public class ParleyConfig {
         rateLimits = new RateLimits(ratePerSecond, rateBurst, rateStrikes);
         chatSettings = new ChatSettings(new HistoryLimits(historySize, Duration.ofSeconds(historyTtlSeconds),
                 historyMaxBytes, Duration.ofSeconds(sendDedupeSeconds)), historyOnJoin, presenceFullLimit,
-                Duration.ofMillis(presenceIntervalMillis), roomsPerConnection, roomsMax);
+                Duration.ofMillis(presenceIntervalMillis), roomsPerConnection, roomsMax, auth());
         cluster = config.getOptionalValue("parley.redis.uri", String.class).filter(uri -> !uri.isBlank())
                 .map(uri -> new ClusterSettings(uri.strip(), config.getOptionalValue("parley.node.id", String.class)
                         .filter(id -> !id.isBlank()).orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8)),
                         Duration.ofSeconds(nodeTtlSeconds), Duration.ofMillis(redisTimeoutMillis)));
+    }
+
+    /**
+     * {@code parley.auth.*}: in {@code token} mode, tokens signed with {@code parley.auth.jwt.secret} (HS256),
+     * or under {@code parley.auth.jwt.public-key} (a PEM file) or {@code parley.auth.jwt.jwks-file} (RS256,
+     * ES256), with {@code parley.auth.jwt.issuer} and {@code parley.auth.jwt.audience} checked where set.
+     * A mode without what it needs fails the deployment rather than let anyone in.
+     */
+    private AuthSettings auth() {
+        AuthSettings.Mode mode;
+        try {
+            mode = AuthSettings.Mode.valueOf(authMode.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("parley.auth.mode is 'anonymous' or 'token', not '" + authMode + "'", e);
+        }
+        if (mode == AuthSettings.Mode.ANONYMOUS) {
+            return AuthSettings.ANONYMOUS;
+        }
+        Optional<String> issuer = setting("parley.auth.jwt.issuer");
+        Optional<String> audience = setting("parley.auth.jwt.audience");
+        Optional<String> secret = setting("parley.auth.jwt.secret");
+        Optional<String> publicKey = setting("parley.auth.jwt.public-key");
+        Optional<String> jwks = setting("parley.auth.jwt.jwks-file");
+        if (secret.isPresent() ? publicKey.isPresent() || jwks.isPresent() : publicKey.isPresent() == jwks.isPresent()) {
+            throw new IllegalArgumentException("parley.auth.mode=token takes exactly one of parley.auth.jwt.secret, "
+                    + "parley.auth.jwt.public-key and parley.auth.jwt.jwks-file");
+        }
+        TokenVerifier tokens = secret.map(s -> TokenVerifier.withSecret(s, issuer, audience))
+                .or(() -> publicKey.map(file -> TokenVerifier.withPublicKey(TokenVerifier.readPem(Path.of(file)), issuer,
+                        audience)))
+                .orElseGet(() -> TokenVerifier.withJwksFile(Path.of(jwks.get()), issuer, audience));
+        boolean v1Anonymous = switch (authV1.strip().toLowerCase(Locale.ROOT)) {
+            case "anonymous" -> true;
+            case "refuse" -> false;
+            default -> throw new IllegalArgumentException("parley.auth.v1 is 'refuse' or 'anonymous', not " + authV1);
+        };
+        return new AuthSettings(Optional.of(tokens), Duration.ofSeconds(authHelloTimeoutSeconds),
+                Duration.ofSeconds(authGraceSeconds), v1Anonymous);
+    }
+
+    private Optional<String> setting(String name) {
+        return config.getOptionalValue(name, String.class).map(String::strip).filter(value -> !value.isEmpty());
     }
 
     /**

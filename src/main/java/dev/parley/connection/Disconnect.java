@@ -25,7 +25,14 @@ public enum Disconnect {
     /** Undeploy or shutdown. */
     SHUTDOWN(CloseCodes.GOING_AWAY, "server shutting down"),
     /** This node lost its place in the cluster (Redis out of reach): its clients should go to another. */
-    NODE_LAPSED(CloseCodes.SERVICE_RESTART, "node out of the cluster; reconnect");
+    NODE_LAPSED(CloseCodes.SERVICE_RESTART, "node out of the cluster; reconnect"),
+    /**
+     * No valid token (or none in time): a client must not reconnect as it is. Closes in 4000-4099 are
+     * Parley's own, and all of them mean that.
+     */
+    UNAUTHORIZED(CloseCodes.getCloseCode(4001), "unauthorized"),
+    /** The token expired, and no refresh came within the grace. */
+    TOKEN_EXPIRED(CloseCodes.getCloseCode(4003), "token expired");
 
     /** Made once: a CloseReason is immutable. */
     private final CloseReason reason;

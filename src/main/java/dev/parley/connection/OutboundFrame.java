@@ -34,4 +34,12 @@ public sealed interface OutboundFrame {
             return data.remaining();
         }
     }
+
+    /** Closes the connection once every frame queued before it has been written: an error, then the close. */
+    record Close(Disconnect why) implements OutboundFrame {
+        @Override
+        public long size() {
+            return 0;
+        }
+    }
 }

@@ -158,11 +158,21 @@ public final class Outbox {
         }
     }
 
+    /** The next frames to write together; a close goes alone, once all before it have been written. */
     private List<OutboundFrame> takeBatch() {
         List<OutboundFrame> batch = new ArrayList<>(Math.min(transport.batchLimit(), 8));
-        OutboundFrame frame;
-        while (batch.size() < transport.batchLimit() && (frame = queue.poll()) != null) {
+        while (batch.size() < transport.batchLimit()) {
+            if (!batch.isEmpty() && queue.peek() instanceof OutboundFrame.Close) {
+                break;
+            }
+            OutboundFrame frame = queue.poll(); // a close may drop the queue meanwhile: then this is null
+            if (frame == null) {
+                break;
+            }
             batch.add(frame);
+            if (frame instanceof OutboundFrame.Close) {
+                break;
+            }
         }
         return batch;
     }
@@ -176,6 +186,9 @@ public final class Outbox {
             } else if (frame instanceof OutboundFrame.Ping ping) {
                 ping.sending().run();
                 transport.sendPing(ByteBuffer.allocate(0), done);
+            } else if (frame instanceof OutboundFrame.Close close) {
+                close(close.why());
+                done.onResult(new SendResult());
             }
         } catch (RuntimeException e) {
             // a session closing under us refuses the write at once rather than through the handler

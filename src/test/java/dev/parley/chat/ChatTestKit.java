@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.chat.bus.HistoryLimits;
 import dev.parley.chat.bus.ChatBus;
+import dev.parley.connection.Disconnect;
+import dev.parley.security.AuthSettings;
 import dev.parley.chat.bus.LocalBus;
 import dev.parley.chat.protocol.ChatJson;
 import dev.parley.chat.protocol.ProtocolException;
@@ -119,6 +121,7 @@ final class ChatTestKit {
         Duration presenceEvery = Duration.ofSeconds(1);
         int roomsPerConnection = 5;
         int maxRooms = 100;
+        AuthSettings auth = AuthSettings.ANONYMOUS;
 
         Settings historySize(int size) {
             historySize = size;
@@ -145,9 +148,14 @@ final class ChatTestKit {
             return this;
         }
 
+        Settings auth(AuthSettings settings) {
+            auth = settings;
+            return this;
+        }
+
         ChatSettings build() {
             return new ChatSettings(new HistoryLimits(historySize, ttl, maxBytes, dedupe), onJoin, fullPresence,
-                    presenceEvery, roomsPerConnection, maxRooms);
+                    presenceEvery, roomsPerConnection, maxRooms, auth);
         }
     }
 
@@ -161,9 +169,14 @@ final class ChatTestKit {
 
         private final List<String> queued = new ArrayList<>();
         private final Queue<String> received = new ArrayDeque<>();
+        /** Why the session closed its connection, once it did. */
+        volatile Disconnect closed;
 
         @Override
         public synchronized boolean enqueue(String frame) {
+            if (closed != null) {
+                return false;
+            }
             queued.add(frame);
             return true;
         }
@@ -172,6 +185,15 @@ final class ChatTestKit {
         public synchronized void flush() {
             received.addAll(queued);
             queued.clear();
+        }
+
+        /** As a connection's outbox: what was queued before the close is written, then nothing more. */
+        @Override
+        public synchronized void close(Disconnect why) {
+            flush();
+            if (closed == null) {
+                closed = why;
+            }
         }
 
         /** The next frame received and not yet taken, or null. */

@@ -19,7 +19,11 @@ public enum ErrorCode {
     HELLO_FIRST,
     BAD_ROOM,
     NOT_JOINED,
-    TOO_MANY_ROOMS;
+    TOO_MANY_ROOMS,
+    /** A missing, bad or expired token, or a v1 register where tokens are required: the connection closes (4001). */
+    UNAUTHORIZED,
+    /** A join of a room that the user's token does not list. */
+    FORBIDDEN;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -69,6 +69,10 @@ public sealed interface Event {
     }
 
     /** A refusal, with the refused request's {@code ref} and, for a send, its {@code cid}. */
+    /** A refresh's answer: the connection's token now expires at {@code expires}. */
+    record Refreshed(Instant expires, Optional<String> ref) implements Event {
+    }
+
     record Error(ErrorCode code, String reason, Optional<String> ref, Optional<String> cid) implements Event {
     }
 }

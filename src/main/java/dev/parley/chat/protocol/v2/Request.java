@@ -22,6 +22,17 @@ public sealed interface Request {
     record Hello(String user, Optional<Position> inbox, Optional<String> ref) implements Request {
     }
 
+    /**
+     * {@code hello} where tokens are required: the user is the signed token's {@code sub}. On the wire it is
+     * a {@code hello} with {@code token} in place of {@code user}.
+     */
+    record TokenHello(String token, Optional<Position> inbox, Optional<String> ref) implements Request {
+    }
+
+    /** A new token for the connection's user, before the one it has expires. */
+    record Refresh(String token, Optional<String> ref) implements Request {
+    }
+
     /** Joins (or re-joins, to repair a gap) {@code room}, resuming after {@code since} if given. */
     record Join(String room, Optional<Position> since, Optional<String> ref) implements Request {
     }

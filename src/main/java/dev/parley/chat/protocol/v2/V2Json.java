@@ -76,7 +76,8 @@ public final class V2Json {
         String type = in.string("type");
         Optional<String> ref = in.optionalName("ref");
         return switch (type) {
-            case "hello" -> new Hello(in.name("user"), in.optionalPosition("inbox"), ref);
+            case "hello" -> hello(in, ref);
+            case "refresh" -> new Request.Refresh(in.string("token"), ref);
             case "join" -> new Join(in.room(), in.optionalPosition("since"), ref);
             case "leave" -> new Leave(in.room(), ref);
             case "send" -> send(in, ref);
@@ -86,6 +87,14 @@ public final class V2Json {
                     in.limit(Request.MAX_MEMBERS_LIMIT, Request.MAX_MEMBERS_LIMIT), ref);
             default -> throw in.refuse(ErrorCode.UNKNOWN_TYPE, "unknown request type");
         };
+    }
+
+    private static Request hello(Fields in, Optional<String> ref) throws ProtocolException {
+        if (in.has("user") == in.has("token")) {
+            throw in.refuse(BAD_MESSAGE, "a hello has exactly one of 'user' and 'token'");
+        }
+        return in.has("user") ? new Hello(in.name("user"), in.optionalPosition("inbox"), ref)
+                : new Request.TokenHello(in.string("token"), in.optionalPosition("inbox"), ref);
     }
 
     private static Request send(Fields in, Optional<String> ref) throws ProtocolException {
@@ -106,6 +115,11 @@ public final class V2Json {
             if (request instanceof Hello h) {
                 json.write("type", "hello").write("user", h.user());
                 h.inbox().ifPresent(inbox -> position(json, "inbox", inbox));
+            } else if (request instanceof Request.TokenHello h) {
+                json.write("type", "hello").write("token", h.token());
+                h.inbox().ifPresent(inbox -> position(json, "inbox", inbox));
+            } else if (request instanceof Request.Refresh r) {
+                json.write("type", "refresh").write("token", r.token());
             } else if (request instanceof Join j) {
                 json.write("type", "join").write("room", j.room());
                 j.since().ifPresent(since -> position(json, "since", since));
@@ -179,6 +193,9 @@ public final class V2Json {
                 strings(json, "users", m.users());
                 optional(json, "next", m.next());
                 optional(json, "ref", m.ref());
+            } else if (event instanceof Event.Refreshed r) {
+                json.write("type", "refreshed").write("expires", TIME.format(r.expires().atOffset(ZoneOffset.UTC)));
+                optional(json, "ref", r.ref());
             } else if (event instanceof Event.Error e) {
                 json.write("type", "error").write("code", e.code().wireName()).write("reason", e.reason());
                 optional(json, "ref", e.ref());
@@ -226,6 +243,7 @@ public final class V2Json {
                     in.optionalString("ref"));
             case "members" -> new Event.Members(in.string("room"), in.strings("users"), in.optionalString("next"),
                     in.optionalString("ref"));
+            case "refreshed" -> new Event.Refreshed(in.time("expires"), in.optionalString("ref"));
             case "error" -> new Event.Error(in.errorCode(), in.string("reason"), in.optionalString("ref"),
                     in.optionalString("cid"));
             default -> throw in.refuse(ErrorCode.UNKNOWN_TYPE, "unknown event type");
@@ -280,7 +298,7 @@ public final class V2Json {
     }
 
     /** A user, room, cid or ref: 1 to 64 characters (code points) with no control characters. */
-    private static boolean isValidName(String name) {
+    public static boolean isValidName(String name) {
         int length = name.codePointCount(0, name.length());
         return length >= 1 && length <= Request.MAX_NAME_LENGTH && name.codePoints().noneMatch(Character::isISOControl);
     }

@@ -1,0 +1,31 @@
+package dev.parley.security;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Who a chat user is ({@code parley.auth.*}).
+ *
+ * @param tokens       present in {@code token} mode: a v2 {@code hello} must carry a token it accepts
+ * @param helloTimeout how long a connection may stay without a {@code hello} in token mode
+ * @param grace        how long past its token's expiry a connection stays without a refresh
+ * @param v1Anonymous  whether v1 clients, which have no token, may chat anonymously beside authenticated users
+ */
+public record AuthSettings(Optional<TokenVerifier> tokens, Duration helloTimeout, Duration grace, boolean v1Anonymous) {
+
+    public static final String DEFAULT_HELLO_TIMEOUT_SECONDS = "10";
+    public static final String DEFAULT_GRACE_SECONDS = "30";
+
+    /** Any free name, as the tutorial's chat: the default. */
+    public static final AuthSettings ANONYMOUS = new AuthSettings(Optional.empty(), Duration.ZERO, Duration.ZERO, true);
+
+    public boolean requiresTokens() {
+        return tokens.isPresent();
+    }
+
+    /** The modes of {@code parley.auth.mode}. */
+    public enum Mode {
+        ANONYMOUS,
+        TOKEN
+    }
+}

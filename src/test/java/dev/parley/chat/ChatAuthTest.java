@@ -1,0 +1,171 @@
+package dev.parley.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.parley.chat.ChatTestKit.V1Client;
+import dev.parley.chat.ChatTestKit.V2Client;
+import dev.parley.chat.protocol.ErrorCode;
+import dev.parley.chat.protocol.ServerEvent;
+import dev.parley.chat.protocol.v2.Event;
+import dev.parley.connection.Disconnect;
+import dev.parley.security.AuthSettings;
+import dev.parley.security.TestTokens;
+import dev.parley.security.TokenVerifier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #13, token mode: a v2 user is who its token says; bad tokens, no hello, an expired token and a v1
+ * register each get a clear refusal and the close the issue names, and none of it disturbs other users.
+ */
+class ChatAuthTest {
+
+    private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration GRACE = Duration.ofSeconds(30);
+
+    private ChatTestKit kit = kit(false);
+
+    private static ChatTestKit kit(boolean v1Anonymous) {
+        TokenVerifier tokens = TokenVerifier.withSecret(TestTokens.SECRET, Optional.empty(), Optional.empty());
+        return new ChatTestKit(ChatTestKit.settings().auth(new AuthSettings(Optional.of(tokens), HELLO_TIMEOUT, GRACE,
+                v1Anonymous)));
+    }
+
+    private static String token(String user, UnaryOperator<JWTClaimsSet.Builder> claims) {
+        return TestTokens.hs256(user, claims);
+    }
+
+    private static void hello(V2Client client, String token, String ref) {
+        client.says("{'type':'hello','token':'" + token + "','ref':'" + ref + "'}");
+    }
+
+    @Test
+    void theUserIsTheTokensSubjectAndItsMessagesAreFromIt() {
+        V2Client alice = kit.v2();
+        hello(alice, token("alice", c -> c), "h1");
+        Event.Welcome welcome = alice.next(Event.Welcome.class);
+        assertEquals("alice", welcome.user());
+        assertEquals(Optional.of("h1"), welcome.ref());
+        V2Client bob = kit.v2();
+        hello(bob, token("bob", c -> c), "h2");
+        bob.next(Event.Welcome.class);
+        alice.join("tea");
+        bob.join("tea");
+        alice.skipAll();
+        bob.says("{'type':'send','room':'tea','text':'hi','cid':'c1'}");
+        assertEquals(List.of("bob"), alice.all().stream().filter(Event.Message.class::isInstance)
+                .map(e -> ((Event.Message) e).from()).toList(), "from is always the authenticated user");
+        kit.advance(HELLO_TIMEOUT.plusSeconds(1));
+        assertNull(alice.peer.closed, "the hello deadline is gone once the hello is done");
+    }
+
+    @Test
+    void badTokensAreRefusedWithUnauthorizedThen4001AndOthersGoOn() {
+        V2Client alice = kit.v2();
+        hello(alice, token("alice", c -> c), "h1");
+        alice.next(Event.Welcome.class);
+        alice.join("tea");
+        alice.skipAll();
+
+        String expired = token("mallory", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(5))));
+        String unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJtYWxsb3J5In0.";
+        for (String bad : List.of(expired, unsigned, "garbage")) {
+            V2Client mallory = kit.v2();
+            hello(mallory, bad, "m1");
+            Event.Error error = assertInstanceOf(Event.Error.class, mallory.next());
+            assertEquals(ErrorCode.UNAUTHORIZED, error.code());
+            assertEquals(Optional.of("m1"), error.ref());
+            assertEquals(Disconnect.UNAUTHORIZED, mallory.peer.closed);
+            mallory.hearsNothing();
+        }
+        V2Client named = kit.v2();
+        named.says("{'type':'hello','user':'alice2'}");
+        assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(Event.Error.class, named.next()).code());
+        assertEquals(Disconnect.UNAUTHORIZED, named.peer.closed, "a hello with a user where tokens are required");
+
+        alice.says("{'type':'send','room':'tea','text':'still here','cid':'c1'}");
+        assertEquals("still here", alice.next(Event.Message.class).text());
+        assertEquals(List.of("alice"), kit.chat.names().list().toCompletableFuture().join());
+    }
+
+    @Test
+    void noHelloInTimeIsClosedWith4001() {
+        V2Client silent = kit.v2();
+        V2Client slow = kit.v2();
+        kit.advance(HELLO_TIMEOUT.minusSeconds(1));
+        hello(slow, token("slow", c -> c), "h");
+        slow.next(Event.Welcome.class);
+        kit.advance(Duration.ofSeconds(1));
+
+        assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(Event.Error.class, silent.next()).code());
+        assertEquals(Disconnect.UNAUTHORIZED, silent.peer.closed);
+        assertNull(slow.peer.closed, "a hello in time keeps the connection");
+    }
+
+    @Test
+    void anExpiredTokenClosesWith4003AfterTheGraceUnlessRefreshed() {
+        Instant expires = Instant.now().plusSeconds(60);
+        V2Client alice = kit.v2();
+        hello(alice, token("alice", c -> c.expirationTime(Date.from(expires))), "h1");
+        alice.next(Event.Welcome.class);
+        V2Client bob = kit.v2();
+        hello(bob, token("bob", c -> c.expirationTime(Date.from(expires))), "h2");
+        bob.next(Event.Welcome.class);
+
+        Instant later = expires.plusSeconds(3600);
+        bob.says("{'type':'refresh','token':'" + token("bob", c -> c.expirationTime(Date.from(later))) + "','ref':'r1'}");
+        assertEquals(new Event.Refreshed(Instant.ofEpochSecond(later.getEpochSecond()), Optional.of("r1")),
+                bob.next(Event.Refreshed.class));
+        bob.says("{'type':'refresh','token':'" + token("alice", c -> c) + "','ref':'r2'}");
+        assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(Event.Error.class, bob.next()).code());
+        assertEquals(Disconnect.UNAUTHORIZED, bob.peer.closed, "a refresh with another user's token");
+
+        V2Client carol = kit.v2();
+        hello(carol, token("carol", c -> c.expirationTime(Date.from(expires))), "h3");
+        carol.next(Event.Welcome.class);
+        carol.says("{'type':'refresh','token':'" + token("carol", c -> c.expirationTime(Date.from(later))) + "'}");
+        carol.next(Event.Refreshed.class);
+
+        kit.advance(Duration.between(Instant.now(), expires).plus(GRACE).minusSeconds(2));
+        assertNull(alice.peer.closed, "not before the expiry plus the grace");
+        kit.advance(Duration.ofSeconds(3));
+        assertEquals(Disconnect.TOKEN_EXPIRED, alice.peer.closed);
+        assertNull(carol.peer.closed, "refreshed in time");
+    }
+
+    @Test
+    void theRoomsClaimForbidsOtherRooms() {
+        V2Client dana = kit.v2();
+        hello(dana, token("dana", c -> c.claim("rooms", List.of("team-*"))), "h");
+        dana.next(Event.Welcome.class);
+        dana.says("{'type':'join','room':'tea','ref':'j1'}");
+        Event.Error error = assertInstanceOf(Event.Error.class, dana.next());
+        assertEquals(ErrorCode.FORBIDDEN, error.code());
+        assertEquals(Optional.of("j1"), error.ref());
+        assertEquals("team-red", dana.join("team-red").room());
+        assertNull(dana.peer.closed);
+    }
+
+    @Test
+    void v1IsRefusedUnlessAllowedAnonymously() {
+        V1Client tutorial = kit.v1();
+        tutorial.next(); // the handshake
+        tutorial.says("{'type':'register','uuid':'al','content':''}");
+        assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(ServerEvent.Error.class, tutorial.next()).code());
+        assertEquals(Disconnect.UNAUTHORIZED, tutorial.peer.closed);
+
+        kit = kit(true);
+        V1Client allowed = kit.v1();
+        allowed.next();
+        allowed.says("{'type':'register','uuid':'al','content':''}");
+        assertInstanceOf(ServerEvent.Login.class, allowed.next());
+    }
+}
