@@ -8,6 +8,7 @@ import dev.parley.chat.bus.Recovery;
 import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stream;
 import dev.parley.chat.protocol.v2.Position;
+import dev.parley.ops.Meters;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The chat engine both protocols drive: names, rooms and inboxes over the {@link ChatBus}. A message goes
@@ -36,6 +38,8 @@ public final class Chat {
     private final ScheduledExecutorService scheduler;
     /** Rooms with members on this node. */
     private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
+    /** Users with a session on this node: each has its inbox open here. */
+    private final AtomicInteger users = new AtomicInteger();
 
     public Chat(ChatSettings settings, ChatBus bus, ScheduledExecutorService scheduler) {
         this.settings = settings;
@@ -53,6 +57,16 @@ public final class Chat {
         return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Users with a session on this node. */
+    public int localUsers() {
+        return users.get();
+    }
+
+    /** Rooms with members on this node. */
+    public int localRooms() {
+        return rooms.size();
+    }
+
     public Names names() {
         return bus.names();
     }
@@ -65,6 +79,7 @@ public final class Chat {
 
     /** Starts {@code user}'s inbox afresh (a freed name keeps nothing of its last holder) and delivers it to {@code peer}. */
     CompletionStage<Recovery> openInbox(String user, Protocol protocol, Peer peer) {
+        users.incrementAndGet();
         Stream inbox = Stream.inbox(user);
         bus.drop(inbox);
         bus.subscribe(inbox, new LocalInbox(protocol, peer));
@@ -72,11 +87,21 @@ public final class Chat {
     }
 
     void closeInbox(String user) {
+        users.decrementAndGet();
         bus.retire(Stream.inbox(user));
     }
 
     CompletionStage<Appended> whisper(String from, String to, String text, Optional<String> cid) {
-        return bus.appendPrivate(new Draft(from, Optional.of(to), text, cid));
+        return counted(bus.appendPrivate(new Draft(from, Optional.of(to), text, cid)));
+    }
+
+    /** A send stored once already (a retry with the same cid) is counted. */
+    private static CompletionStage<Appended> counted(CompletionStage<Appended> append) {
+        return append.whenComplete((stored, failure) -> {
+            if (stored != null && stored.dup()) {
+                Meters.deduplicated();
+            }
+        });
     }
 
     // ---- rooms
@@ -127,7 +152,7 @@ public final class Chat {
     }
 
     CompletionStage<Appended> post(String from, String room, String text, Optional<String> cid) {
-        return bus.append(Stream.room(room), new Draft(from, Optional.empty(), text, cid));
+        return counted(bus.append(Stream.room(room), new Draft(from, Optional.empty(), text, cid)));
     }
 
     CompletionStage<Slice> history(String room, long before, int limit) {
@@ -140,8 +165,12 @@ public final class Chat {
 
     private CompletionStage<Void> resume(LocalRoom local, RoomMember member, Optional<Position> since,
             Optional<String> ref) {
-        return bus.recover(Stream.room(local.name), since, settings.onJoin())
-                .thenAccept(recovery -> local.resumed(member, recovery, ref));
+        return bus.recover(Stream.room(local.name), since, settings.onJoin()).thenAccept(recovery -> {
+            if (since.isPresent()) {
+                Meters.resumed(recovery.recovered());
+            }
+            local.resumed(member, recovery, ref);
+        });
     }
 
     private LocalRoom subscribed(String name) {

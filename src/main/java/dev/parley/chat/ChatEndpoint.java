@@ -4,6 +4,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.ParleyEndpoint;
+import dev.parley.ops.Meters;
 import dev.parley.security.ClientAddress;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
@@ -45,6 +46,7 @@ public class ChatEndpoint {
     public void message(String text, Session session) {
         Connection.Admission admission = registry.of(session).admit(text);
         if (admission == Connection.Admission.ACCEPTED) {
+            Meters.received();
             chatSession.text(text);
         } else if (admission == Connection.Admission.RATE_LIMITED) {
             chatSession.rateLimited();

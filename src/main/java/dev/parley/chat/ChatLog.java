@@ -1,8 +1,12 @@
 package dev.parley.chat;
 
+import dev.parley.ops.Meters;
 import java.util.logging.Logger;
 
-/** Every chat event is written once to the logger {@code dev.parley.chat.events}, as the tutorial did. */
+/**
+ * Every chat event is written once to the logger {@code dev.parley.chat.events}, as the tutorial did, and
+ * counted once per receiver.
+ */
 final class ChatLog {
 
     private static final Logger EVENTS = Logger.getLogger("dev.parley.chat.events");
@@ -11,6 +15,7 @@ final class ChatLog {
     }
 
     static void delivered(String frame, int receivers) {
+        Meters.delivered(receivers);
         EVENTS.info(() -> "chat event to " + receivers + (receivers == 1 ? " user: " : " users: ") + frame);
     }
 

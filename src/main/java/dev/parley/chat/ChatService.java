@@ -8,6 +8,7 @@ import dev.parley.connection.Connection;
 import dev.parley.connection.ConnectionRegistry;
 import dev.parley.connection.Disconnect;
 import dev.parley.connection.ParleyEndpoint;
+import dev.parley.ops.Meters;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -17,7 +18,10 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -61,12 +65,25 @@ public class ChatService {
                 cluster.close();
             };
             LOG.info(() -> "chat: node " + settings.nodeId() + " of the cluster on " + settings.redisUri());
+            metered();
             return;
         }
         LocalBus bus = new LocalBus(config.chat().history(), Clock.systemUTC());
         chat = new Chat(config.chat(), bus, scheduler);
         var sweeps = scheduler.scheduleWithFixedDelay(bus::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         stopping = () -> sweeps.cancel(false);
+        metered();
+    }
+
+    /** What the chat counts when metrics are read: its connections per protocol, its users and rooms here. */
+    private void metered() {
+        for (Protocol protocol : Protocol.values()) {
+            Meters.gauge("parley.connections", "open WebSocket connections", () -> registry.count(ParleyEndpoint.CHAT,
+                    connection -> Protocol.negotiated(connection.subprotocol()) == protocol),
+                    "endpoint", ParleyEndpoint.CHAT.key(), "protocol", protocol.name().toLowerCase(Locale.ROOT));
+        }
+        Meters.gauge("parley.users", "users with a session on this node", chat::localUsers);
+        Meters.gauge("parley.rooms", "rooms with members on this node", chat::localRooms);
     }
 
     /** Made at deployment, not by the first client: a cluster node takes its lease before it serves anyone. */
@@ -92,6 +109,19 @@ public class ChatService {
         }
         session.opened();
         return session;
+    }
+
+    /**
+     * Whether this node may serve, check by check: the chat is deployed, and on a cluster Redis is reachable,
+     * pub/sub connected and the lease fresh.
+     */
+    public Map<String, Boolean> readiness() {
+        Map<String, Boolean> checks = new LinkedHashMap<>();
+        checks.put("chat", chat != null);
+        if (cluster != null) {
+            checks.putAll(cluster.checks());
+        }
+        return checks;
     }
 
     /** Every user name held, both protocols together and on every node, in order of claiming. */

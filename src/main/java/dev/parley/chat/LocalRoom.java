@@ -7,6 +7,7 @@ import dev.parley.chat.protocol.ChatJson;
 import dev.parley.chat.protocol.ServerEvent;
 import dev.parley.chat.protocol.v2.Event;
 import dev.parley.chat.protocol.v2.V2Json;
+import dev.parley.ops.Meters;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -117,6 +118,7 @@ final class LocalRoom implements StreamListener {
             }
             ChatLog.delivered(v2 != null ? v2 : v1 != null ? v1 : Render.v2(Optional.of(name), epoch, message),
                     written.size());
+            Meters.deliveredAfter(message.timeMillis());
         }
         flush(written);
     }

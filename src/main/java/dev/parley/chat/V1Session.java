@@ -7,6 +7,7 @@ import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.chat.protocol.ServerEvent;
 import dev.parley.connection.Disconnect;
+import dev.parley.ops.Meters;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -152,6 +153,7 @@ final class V1Session implements ChatSession {
     }
 
     private void refuse(ErrorCode code, String reason) {
+        Meters.refused(code.wireName());
         send(new ServerEvent.Error(code, reason));
     }
 

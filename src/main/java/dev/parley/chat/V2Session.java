@@ -9,6 +9,7 @@ import dev.parley.chat.protocol.v2.Event;
 import dev.parley.chat.protocol.v2.Request;
 import dev.parley.chat.protocol.v2.V2Json;
 import dev.parley.connection.Disconnect;
+import dev.parley.ops.Meters;
 import dev.parley.security.AuthSettings;
 import dev.parley.security.TokenVerifier;
 import java.time.Duration;
@@ -345,6 +346,7 @@ final class V2Session implements ChatSession {
     }
 
     private void refuse(ErrorCode code, String reason, Optional<String> ref, Optional<String> cid) {
+        Meters.refused(code.wireName());
         send(new Event.Error(code, reason, ref, cid));
     }
 

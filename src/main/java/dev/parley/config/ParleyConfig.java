@@ -7,6 +7,7 @@ import dev.parley.connection.OutboxLimits;
 import dev.parley.connection.OutboxWriter;
 import dev.parley.connection.ParleyEndpoint;
 import dev.parley.connection.RateLimits;
+import dev.parley.security.AddressBlocks;
 import dev.parley.security.AuthSettings;
 import dev.parley.security.OriginPolicy;
 import dev.parley.security.TokenVerifier;
@@ -60,6 +61,7 @@ public class ParleyConfig {
     public static final String DEFAULT_ROOMS_MAX = "100000";
     public static final String DEFAULT_NODE_TTL_SECONDS = "15";
     public static final String DEFAULT_REDIS_TIMEOUT_MILLIS = "2000";
+    public static final List<String> DEFAULT_OPS_READERS = List.of("127.0.0.0/8", "::1");
 
     @Inject
     Config config;
@@ -184,6 +186,7 @@ public class ParleyConfig {
     private OutboxLimits outboxLimits;
     private RateLimits rateLimits;
     private ChatSettings chatSettings;
+    private AddressBlocks opsReaders;
     private Optional<ClusterSettings> cluster;
 
     /**
@@ -201,6 +204,8 @@ public class ParleyConfig {
                 .orElse(List.of()));
         trustedProxies = new TrustedProxies(config.getOptionalValues("parley.trusted-proxies", String.class)
                 .orElse(List.of()));
+        opsReaders = AddressBlocks.parse("parley.ops.allowed-addresses", config.getOptionalValues(
+                "parley.ops.allowed-addresses", String.class).orElse(DEFAULT_OPS_READERS));
         outboxWriterChoice = OutboxWriter.valueOf(outboxWriter.strip().toUpperCase(Locale.ROOT));
         outboxLimits = new OutboxLimits(outboxMaxFrames, outboxMaxBytes, Duration.ofMillis(outboxStallMillis));
         rateLimits = new RateLimits(ratePerSecond, rateBurst, rateStrikes);
@@ -262,6 +267,14 @@ public class ParleyConfig {
      */
     public Optional<ClusterSettings> cluster() {
         return cluster;
+    }
+
+    /**
+     * {@code parley.ops.allowed-addresses}: who may read metrics and health, as addresses and CIDR blocks;
+     * loopback only unless set. They are off the WebSocket path, and say much about the server.
+     */
+    public AddressBlocks opsReaders() {
+        return opsReaders;
     }
 
     /** History, presence and room limits of the chat. */

@@ -81,6 +81,11 @@ public final class Connection {
         return session.getId();
     }
 
+    /** The subprotocol the handshake agreed on; empty if none. */
+    public String subprotocol() {
+        return session.getNegotiatedSubprotocol();
+    }
+
     public ParleyEndpoint endpoint() {
         return endpoint;
     }

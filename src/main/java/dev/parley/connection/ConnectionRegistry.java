@@ -1,7 +1,9 @@
 package dev.parley.connection;
 
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.Meters;
 import dev.parley.security.ClientAddress;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -51,6 +54,22 @@ public class ConnectionRegistry {
         for (ParleyEndpoint endpoint : ParleyEndpoint.values()) {
             open.put(endpoint, ConcurrentHashMap.newKeySet());
         }
+    }
+
+    /**
+     * Open connections per endpoint, counted when metrics are read; the chat's, per protocol, are the chat's
+     * to count ({@link #count}).
+     */
+    @PostConstruct
+    void metered() {
+        for (ParleyEndpoint endpoint : ParleyEndpoint.values()) {
+            if (endpoint != ParleyEndpoint.CHAT) {
+                Meters.gauge("parley.connections", "open WebSocket connections", () -> open.get(endpoint).size(),
+                        "endpoint", endpoint.key(), "protocol", "none");
+            }
+        }
+        Meters.gauge("parley.outbox.depth.max", "frames queued or in flight to the most backed-up connection",
+                () -> connections().mapToInt(connection -> connection.outbox().pendingFrames()).max().orElse(0));
     }
 
     /**
@@ -129,6 +148,11 @@ public class ConnectionRegistry {
     /** Every open connection, all endpoints together. */
     Stream<Connection> connections() {
         return open.values().stream().flatMap(Set::stream);
+    }
+
+    /** How many of {@code endpoint}'s open connections are {@code which}. */
+    public long count(ParleyEndpoint endpoint, Predicate<Connection> which) {
+        return open.get(endpoint).stream().filter(which).count();
     }
 
     /** How many connections are open, all endpoints together. */

@@ -41,6 +41,11 @@ public enum Disconnect {
         this.reason = new CloseReason(code, phrase);
     }
 
+    /** Its name in metrics: {@code slow_consumer}, {@code token_expired}, ... */
+    public String tag() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** What the close frame carries. */
     public CloseReason reason() {
         return reason;

@@ -1,5 +1,6 @@
 package dev.parley.connection;
 
+import dev.parley.ops.Meters;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.nio.ByteBuffer;
@@ -204,6 +205,7 @@ public final class Outbox {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
+        Meters.closed(why.tag());
         dropQueued();
         closer.execute(() -> transport.close(why.reason()));
         return true;
@@ -211,6 +213,9 @@ public final class Outbox {
 
     /** Cuts the connection off on the caller's thread, which may block briefly: for shutdown only. */
     void closeNow(Disconnect why) {
+        if (!closed.get()) {
+            Meters.closed(why.tag());
+        }
         discard();
         transport.close(why.reason());
     }

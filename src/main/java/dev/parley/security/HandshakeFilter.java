@@ -1,5 +1,6 @@
 package dev.parley.security;
 
+import dev.parley.ops.Meters;
 import dev.parley.config.ParleyConfig;
 import dev.parley.connection.ConnectionRegistry;
 import jakarta.inject.Inject;
@@ -42,6 +43,7 @@ public class HandshakeFilter extends HttpFilter {
         if (!config.originPolicy().permits(origin, request.getHeader("Host"))) {
             LOG.warning(() -> "refused a handshake to " + request.getRequestURI() + " from " + request.getRemoteAddr()
                     + ": origin '" + origin + "' is not allowed");
+            Meters.handshakeRefused("origin");
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "origin not allowed");
             return;
         }
@@ -50,12 +52,14 @@ public class HandshakeFilter extends HttpFilter {
         if (registry.openConnectionCount() >= config.maxConnections()) {
             LOG.warning(() -> "refused a handshake from " + address + ": at the limit of "
                     + config.maxConnections() + " connections");
+            Meters.handshakeRefused("connection_limit");
             tooMany(response, "too many connections");
             return;
         }
         if (registry.openConnectionsFrom(address) >= config.maxConnectionsPerAddress()) {
             LOG.warning(() -> "refused a handshake from " + address + ": it has "
                     + config.maxConnectionsPerAddress() + " connections open, its limit");
+            Meters.handshakeRefused("address_limit");
             tooMany(response, "too many connections from your address");
             return;
         }

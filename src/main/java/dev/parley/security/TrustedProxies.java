@@ -1,7 +1,5 @@
 package dev.parley.security;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,17 +14,11 @@ import java.util.Optional;
  */
 public final class TrustedProxies {
 
-    private final List<Block> blocks;
+    private final AddressBlocks blocks;
 
     /** Addresses ({@code 10.0.0.7}) and CIDR blocks ({@code 10.0.0.0/8}, {@code fd00::/8}). */
     public TrustedProxies(List<String> entries) {
-        List<Block> parsed = new ArrayList<>();
-        for (String entry : entries) {
-            if (!entry.isBlank()) {
-                parsed.add(Block.parse(entry.strip()));
-            }
-        }
-        this.blocks = List.copyOf(parsed);
+        this.blocks = AddressBlocks.parse("parley.trusted-proxies", entries);
     }
 
     public static TrustedProxies none() {
@@ -60,8 +52,7 @@ public final class TrustedProxies {
     }
 
     boolean isTrusted(String address) {
-        Optional<byte[]> bytes = Block.bytes(address);
-        return bytes.isPresent() && blocks.stream().anyMatch(block -> block.contains(bytes.get()));
+        return blocks.contains(address);
     }
 
     private static List<String> split(List<String> headers) {
@@ -99,64 +90,11 @@ public final class TrustedProxies {
         } else if (h.indexOf(':') == h.lastIndexOf(':') && h.indexOf(':') > 0) {
             h = h.substring(0, h.indexOf(':')); // IPv4 with a port
         }
-        return Block.bytes(h).isPresent() ? Optional.of(h) : Optional.empty();
-    }
-
-    /** An address block: its network bytes and prefix length. */
-    private record Block(byte[] network, int prefix) {
-
-        static Block parse(String entry) {
-            int slash = entry.indexOf('/');
-            String address = slash < 0 ? entry : entry.substring(0, slash);
-            byte[] network = bytes(address).orElseThrow(() -> new IllegalArgumentException(
-                    "parley.trusted-proxies: '" + entry + "' is not an IP address or CIDR block"));
-            int prefix = slash < 0 ? network.length * 8 : Integer.parseInt(entry.substring(slash + 1));
-            if (prefix < 0 || prefix > network.length * 8) {
-                throw new IllegalArgumentException("parley.trusted-proxies: bad prefix in '" + entry + "'");
-            }
-            return new Block(network, prefix);
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            for (int bit = 0; bit < prefix; bit++) {
-                int mask = 0x80 >>> (bit % 8);
-                if ((address[bit / 8] & mask) != (network[bit / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** A literal IPv4 or IPv6 address's bytes. Checked here first, so that no string ever leads to a DNS lookup. */
-        static Optional<byte[]> bytes(String literal) {
-            if (literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                String[] octets = literal.split("\\.");
-                byte[] v4 = new byte[4];
-                for (int i = 0; i < 4; i++) {
-                    int octet = Integer.parseInt(octets[i]);
-                    if (octet > 255) {
-                        return Optional.empty();
-                    }
-                    v4[i] = (byte) octet;
-                }
-                return Optional.of(v4);
-            }
-            if (!literal.matches("[0-9A-Fa-f:.]+") || literal.chars().filter(c -> c == ':').count() < 2) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(InetAddress.getByName(literal).getAddress()); // an IPv6 literal
-            } catch (UnknownHostException | SecurityException e) {
-                return Optional.empty();
-            }
-        }
+        return AddressBlocks.isLiteral(h) ? Optional.of(h) : Optional.empty();
     }
 
     @Override
     public String toString() {
-        return blocks.size() + " trusted proxy blocks";
+        return blocks + " of trusted proxies";
     }
 }

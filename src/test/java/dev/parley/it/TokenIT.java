@@ -16,8 +16,12 @@ import dev.parley.chat.protocol.v2.Request;
 import dev.parley.chat.protocol.v2.V2Json;
 import dev.parley.security.TestTokens;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
@@ -54,7 +58,8 @@ class TokenIT {
                 "parley.auth.jwt.secret=" + TestTokens.SECRET,
                 "parley.auth.jwt.audience=parley-it",
                 "parley.auth.hello-timeout-seconds=" + HELLO_TIMEOUT_SECONDS,
-                "parley.auth.grace-seconds=" + GRACE_SECONDS)), "META-INF/microprofile-config.properties");
+                "parley.auth.grace-seconds=" + GRACE_SECONDS,
+                "parley.ops.allowed-addresses=127.0.0.1")), "META-INF/microprofile-config.properties");
     }
 
     @ArquillianResource
@@ -148,6 +153,38 @@ class TokenIT {
         }
     }
 
+    /** Refused tokens are counted; metrics are for the addresses allowed to read them, here 127.0.0.1 only. */
+    @Test
+    void refusalsAreCountedAndOnlyAllowedAddressesReadThem() throws Exception {
+        URI metrics = URI.create(base + "api/metrics");
+        String before = MetricsIT.scrape(metrics);
+        try (RawWebSocket mallory = hello("not a token")) {
+            refusedAndClosed(mallory, 4001);
+        }
+        String after = MetricsIT.scrape(metrics);
+        assertEquals(1, MetricsIT.sample(after, "parley_errors_total", "code=\"unauthorized\"")
+                - MetricsIT.sample(before, "parley_errors_total", "code=\"unauthorized\""), after);
+        assertEquals(1, MetricsIT.sample(after, "parley_closes_total", "reason=\"unauthorized\"")
+                - MetricsIT.sample(before, "parley_closes_total", "reason=\"unauthorized\""), after);
+
+        for (String path : List.of("api/metrics", "api/health/live", "api/health/ready")) {
+            assertEquals(403, statusFrom(InetAddress.getByName("127.0.0.2"), path), path + " from 127.0.0.2");
+        }
+    }
+
+    /** The status of a GET of {@code path} sent from {@code local}. */
+    private int statusFrom(InetAddress local, String path) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(local, 0));
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + base.getPath() + path + " HTTP/1.1\r\nHost: " + base.getHost()
+                    + ":" + base.getPort() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(status.substring(9, 12));
+        }
+    }
+
     @Test
     void silenceOrAnExpiredTokenEndsTheConnectionUnlessRefreshed() throws Exception {
         try (RawWebSocket silent = RawWebSocket.openV2(chat())) {
@@ -156,7 +193,7 @@ class TokenIT {
             long after = (System.nanoTime() - opened) / 1_000_000;
             assertTrue(after >= HELLO_TIMEOUT_SECONDS * 1000 - 100, "closed after " + after + " ms");
         }
-        Instant soon = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS); // a JWT's exp is in whole seconds
+        Instant soon = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS); // a JWT's exp is in whole seconds
         String shortLived = TestTokens.hs256("carol", claims -> claims.audience("parley-it")
                 .expirationTime(Date.from(soon)));
         String dansShort = TestTokens.hs256("dan", claims -> claims.audience("parley-it").expirationTime(Date.from(soon)));

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -131,6 +133,15 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     /** Whether this node holds a live lease, so that it may serve clients. */
     public boolean isLive() {
         return node.isLive();
+    }
+
+    /** Readiness, check by check: Redis reachable, pub/sub connected, the lease's heartbeat fresh. */
+    public Map<String, Boolean> checks() {
+        Map<String, Boolean> checks = new LinkedHashMap<>();
+        checks.put("redis", link.isConnected());
+        checks.put("pubsub", link.isSubscribing());
+        checks.put("heartbeat", node.isLive());
+        return checks;
     }
 
     /** Leaves the cluster at undeploy or shutdown: this node's members leave everywhere, its names are freed. */

@@ -159,6 +159,15 @@ final class RedisLink implements AutoCloseable {
         return pubsub;
     }
 
+    /** Whether the command and pub/sub connections are up (Lettuce reconnects them by itself when not). */
+    boolean isConnected() {
+        return connection.isOpen() && leaseConnection.isOpen();
+    }
+
+    boolean isSubscribing() {
+        return pubsub.isOpen();
+    }
+
     boolean isCluster() {
         return cluster;
     }

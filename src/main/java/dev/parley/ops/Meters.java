@@ -1,0 +1,102 @@
+package dev.parley.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * What Parley counts, for {@code GET /api/metrics}: one registry per application (a static, as a logger
+ * is, so that the plain-Java chat engine reports without being handed it). Every meter is made here, once;
+ * the message path only adds to counters made in advance, which costs an add to a striped counter. Tags
+ * are plain strings, so that this package depends on no other of Parley's.
+ */
+public final class Meters {
+
+    private static final PrometheusMeterRegistry REGISTRY = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    private static final Counter RECEIVED = Counter.builder("parley.messages.received")
+            .description("chat frames admitted from clients, both protocols").register(REGISTRY);
+    private static final Counter DELIVERED = Counter.builder("parley.messages.delivered")
+            .description("chat events queued to receivers: one per receiver").register(REGISTRY);
+    private static final Counter DEDUPED = Counter.builder("parley.sends.deduplicated")
+            .description("sends whose cid was already stored: a retry, acknowledged again and stored once")
+            .register(REGISTRY);
+    private static final Timer DELIVERY = Timer.builder("parley.delivery.latency")
+            .description("from a message's storing to its being queued to its room's members on this node")
+            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(10)).register(REGISTRY);
+    private static final Counter RECOVERED = resumes("recovered");
+    private static final Counter NOT_RECOVERED = resumes("not_recovered");
+    /** Counters by their one tag's value, made on first use: closes, errors and refused handshakes are rare. */
+    private static final Map<String, Counter> CLOSES = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> ERRORS = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> HANDSHAKES = new ConcurrentHashMap<>();
+
+    private Meters() {
+    }
+
+    private static Counter resumes(String outcome) {
+        return Counter.builder("parley.resumes").description("v2 joins with since, by whether the gap was recovered")
+                .tag("outcome", outcome).register(REGISTRY);
+    }
+
+    /** The Prometheus text of every meter. */
+    public static String scrape() {
+        return REGISTRY.scrape();
+    }
+
+    public static void received() {
+        RECEIVED.increment();
+    }
+
+    /** One event queued to {@code receivers} receivers. */
+    public static void delivered(int receivers) {
+        if (receivers > 0) {
+            DELIVERED.increment(receivers);
+        }
+    }
+
+    public static void deduplicated() {
+        DEDUPED.increment();
+    }
+
+    /** A message stored at {@code storedMillis} (epoch) reached its receivers' queues now. */
+    public static void deliveredAfter(long storedMillis) {
+        DELIVERY.record(Math.max(0, System.currentTimeMillis() - storedMillis), TimeUnit.MILLISECONDS);
+    }
+
+    /** Parley closed a connection for {@code reason} ({@code slow_consumer}, {@code flood}, ...). */
+    public static void closed(String reason) {
+        CLOSES.computeIfAbsent(reason, r -> Counter.builder("parley.closes")
+                .description("connections Parley closed, by reason").tag("reason", r).register(REGISTRY)).increment();
+    }
+
+    /** An error event with {@code code} went to a client. */
+    public static void refused(String code) {
+        ERRORS.computeIfAbsent(code, c -> Counter.builder("parley.errors").description("error events sent, by code")
+                .tag("code", c).register(REGISTRY)).increment();
+    }
+
+    public static void resumed(boolean recovered) {
+        (recovered ? RECOVERED : NOT_RECOVERED).increment();
+    }
+
+    /** A handshake Parley refused before the upgrade, by {@code cause} ({@code origin}, {@code limit}). */
+    public static void handshakeRefused(String cause) {
+        HANDSHAKES.computeIfAbsent(cause, c -> Counter.builder("parley.handshakes.refused")
+                .description("WebSocket handshakes refused, by cause").tag("cause", c).register(REGISTRY)).increment();
+    }
+
+    /** A value read when scraped: {@code name} with {@code tags} (key, value, ...). */
+    public static void gauge(String name, String description, Supplier<Number> value, String... tags) {
+        Gauge.builder(name, value).description(description).tags(Tags.of(tags)).strongReference(true).register(REGISTRY);
+    }
+}
