@@ -9,6 +9,9 @@ import dev.parley.chat.protocol.ServerEvent.Login;
 import dev.parley.chat.protocol.ServerEvent.Logout;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -107,6 +110,7 @@ class ClusterFailoverIT {
             one.send("before", "cut-1", nginx);
             two.awaitMessages(1, nginx);
             victim.awaitMessages(1, nginx);
+            assertEquals(200, ready(3).statusCode(), ready(3).body());
 
             cluster.proxyOf(3).blackhole();
             long cut = System.nanoTime();
@@ -123,6 +127,11 @@ class ClusterFailoverIT {
             assertTrue(closed >= TTL.toNanos() / 2 && closed < TTL.plusSeconds(3).toNanos(), "closed once the TTL passed");
             assertEquals(1, victim.reconnects);
             assertEquals(1012, victimV1.raw().awaitClose().getCloseCode().getCode());
+            // out of the cluster, node 3 tells a load balancer's health check so; the others are ready
+            HttpResponse<String> cutOff = ready(3);
+            assertEquals(503, cutOff.statusCode(), cutOff.body());
+            assertTrue(cutOff.body().contains("{\"name\":\"heartbeat\",\"status\":\"DOWN\"}"), cutOff.body());
+            assertEquals(200, ready(1).statusCode(), ready(1).body());
 
             for (Follower other : List.of(one, two)) {
                 other.awaitMessages(2, nginx);
@@ -134,6 +143,7 @@ class ClusterFailoverIT {
 
             cluster.proxyOf(3).heal();
             try (Follower back = awaitServing(cluster.chatOn(3), "cut-back", "cut")) {
+                assertEquals(200, ready(3).statusCode(), "ready again: " + ready(3).body());
                 one.send("after", "cut-3", nginx);
                 back.awaitMessages(3, nginx);
                 assertEquals(List.of("before", "during", "after"), back.texts());
@@ -153,6 +163,12 @@ class ClusterFailoverIT {
             watcher.say("gone?");
             watcher.expectError(ErrorCode.NOT_REGISTERED); // the lobby is empty again for the next test
         }
+    }
+
+    /** Node {@code n}'s answer to {@code GET /api/health/ready}. */
+    private static HttpResponse<String> ready(int n) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(cluster.nodes.get(n - 1).http("api/health/ready"))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Joins on {@code node} once it serves again (a node out of the cluster closes new connections, 1012). */
