@@ -9,7 +9,10 @@ import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stream;
 import dev.parley.chat.protocol.v2.Position;
 import dev.parley.ops.Meters;
+import java.lang.ref.WeakReference;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The chat engine both protocols drive: names, rooms and inboxes over the {@link ChatBus}. A message goes
@@ -36,15 +40,22 @@ public final class Chat {
     private final ChatSettings settings;
     private final ChatBus bus;
     private final ScheduledExecutorService scheduler;
+    private final Clock clock;
     /** Rooms with members on this node. */
     private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
     /** Users with a session on this node: each has its inbox open here. */
     private final AtomicInteger users = new AtomicInteger();
 
-    public Chat(ChatSettings settings, ChatBus bus, ScheduledExecutorService scheduler) {
+    public Chat(ChatSettings settings, ChatBus bus, ScheduledExecutorService scheduler, Clock clock) {
         this.settings = settings;
         this.bus = bus;
         this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    /** The time by this chat's clock, which its scheduler's delays agree with. */
+    Instant now() {
+        return clock.instant();
     }
 
     /** A session speaking {@code protocol} to {@code peer}. */
@@ -52,9 +63,19 @@ public final class Chat {
         return protocol == Protocol.V2 ? new V2Session(this, peer) : new V1Session(this, peer);
     }
 
-    /** Runs {@code task} after {@code delay}, off the message path (a session's deadline, say). */
-    ScheduledFuture<?> schedule(Duration delay, Runnable task) {
-        return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    /**
+     * Runs {@code task} on {@code owner} after {@code delay}, off the message path (a session's deadline), unless
+     * the owner is gone by then. The task holds its owner weakly: a cancelled task may stay queued until it
+     * is due, and must not keep a closed session alive meanwhile.
+     */
+    <T> ScheduledFuture<?> schedule(Duration delay, T owner, Consumer<T> task) {
+        WeakReference<T> weakly = new WeakReference<>(owner);
+        return scheduler.schedule(() -> {
+            T alive = weakly.get();
+            if (alive != null) {
+                task.accept(alive);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Users with a session on this node. */

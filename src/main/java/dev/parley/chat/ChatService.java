@@ -59,7 +59,7 @@ public class ChatService {
             ClusterSettings settings = config.cluster().get();
             cluster = RedisBus.connect(settings, config.chat().history(), this::lapsed);
             cluster.start(scheduler);
-            chat = new Chat(config.chat(), cluster, scheduler);
+            chat = new Chat(config.chat(), cluster, scheduler, Clock.systemUTC());
             stopping = () -> {
                 cluster.stop();
                 cluster.close();
@@ -69,7 +69,7 @@ public class ChatService {
             return;
         }
         LocalBus bus = new LocalBus(config.chat().history(), Clock.systemUTC());
-        chat = new Chat(config.chat(), bus, scheduler);
+        chat = new Chat(config.chat(), bus, scheduler, Clock.systemUTC());
         var sweeps = scheduler.scheduleWithFixedDelay(bus::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         stopping = () -> sweeps.cancel(false);
         metered();

@@ -8,6 +8,7 @@ import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.chat.protocol.ServerEvent;
 import dev.parley.connection.Disconnect;
 import dev.parley.ops.Meters;
+import dev.parley.security.AuthSettings;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +39,20 @@ final class V1Session implements ChatSession {
     @Override
     public void opened() {
         send(new ServerEvent.Handshake());
+        AuthSettings auth = chat.settings().auth();
+        if (auth.requiresTokens() && !auth.v1Anonymous()) {
+            // it can never register here: it goes after the time a v2 client has for its hello
+            chat.schedule(auth.helloTimeout(), this, session -> session.turns.next(() -> {
+                session.unauthorized("this server knows its users by their tokens, which v1 cannot carry");
+                return DONE;
+            }));
+        }
+    }
+
+    /** Refused for want of a token: the client is told why, then the connection closes with 4001. */
+    private void unauthorized(String reason) {
+        refuse(ErrorCode.UNAUTHORIZED, reason);
+        peer.close(Disconnect.UNAUTHORIZED);
     }
 
     @Override
@@ -77,9 +92,13 @@ final class V1Session implements ChatSession {
     }
 
     private CompletionStage<?> register(ClientMessage.Register register) {
-        if (!chat.settings().auth().v1Anonymous()) {
-            refuse(ErrorCode.UNAUTHORIZED, "this server knows its users by their tokens, which v1 cannot carry");
-            peer.close(Disconnect.UNAUTHORIZED);
+        AuthSettings auth = chat.settings().auth();
+        if (!auth.v1Anonymous()) {
+            unauthorized("this server knows its users by their tokens, which v1 cannot carry");
+            return DONE;
+        }
+        if (auth.requiresTokens() && !register.uuid().startsWith(AuthSettings.GUEST_PREFIX)) {
+            unauthorized("anonymous users' names start with '" + AuthSettings.GUEST_PREFIX + "' here");
             return DONE;
         }
         if (member != null) {

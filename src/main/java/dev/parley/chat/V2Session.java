@@ -13,7 +13,6 @@ import dev.parley.ops.Meters;
 import dev.parley.security.AuthSettings;
 import dev.parley.security.TokenVerifier;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,10 @@ final class V2Session implements ChatSession {
     private final Map<String, RoomMember> rooms = new LinkedHashMap<>();
     /** Who the token says the user is, where tokens are required; null before the hello. */
     private TokenVerifier.Identity identity;
-    /** Where tokens are required: the close that comes unless a hello (then a refresh) comes first. */
-    private ScheduledFuture<?> deadline;
+    /** Where tokens are required: the close that comes unless a hello comes first. */
+    private ScheduledFuture<?> helloDeadline;
+    /** The check of the token's expiry, once there is a token; a refresh moves the expiry, not the check. */
+    private ScheduledFuture<?> expiry;
     private boolean gone;
 
     V2Session(Chat chat, Peer peer) {
@@ -57,9 +58,9 @@ final class V2Session implements ChatSession {
     public void opened() {
         AuthSettings auth = chat.settings().auth();
         if (auth.requiresTokens()) {
-            deadline = chat.schedule(auth.helloTimeout(), () -> turns.next(() -> {
-                if (user == null && !gone) {
-                    unauthorized("no hello within " + auth.helloTimeout().toSeconds() + " s", Optional.empty());
+            helloDeadline = chat.schedule(auth.helloTimeout(), this, session -> session.turns.next(() -> {
+                if (session.user == null && !session.gone) {
+                    session.unauthorized("no hello within " + auth.helloTimeout().toSeconds() + " s", Optional.empty());
                 }
                 return DONE;
             }));
@@ -122,7 +123,7 @@ final class V2Session implements ChatSession {
     public void closed() {
         turns.next(() -> {
             gone = true;
-            cancelDeadline();
+            cancelDeadlines();
             if (user != null) {
                 rooms.forEach((room, member) -> watch(chat.leave(member, room, ""), Optional.empty(), Optional.empty()));
                 rooms.clear();
@@ -168,7 +169,8 @@ final class V2Session implements ChatSession {
         identity = verified;
         return claim(verified.user(), hello.ref()).thenRun(() -> {
             if (user != null) {
-                expiresAt(verified);
+                cancel(helloDeadline);
+                checkExpiry();
             }
         });
     }
@@ -177,6 +179,10 @@ final class V2Session implements ChatSession {
         TokenVerifier.Identity verified = tokens.verify(token);
         if (!V2Json.isValidName(verified.user())) {
             throw new TokenVerifier.InvalidToken("the token's user (sub) is not a valid user name");
+        }
+        if (verified.user().startsWith(AuthSettings.GUEST_PREFIX)) {
+            throw new TokenVerifier.InvalidToken("names starting with '" + AuthSettings.GUEST_PREFIX
+                    + "' are anonymous users' here");
         }
         return verified;
     }
@@ -204,35 +210,51 @@ final class V2Session implements ChatSession {
                 throw new TokenVerifier.InvalidToken("the token is another user's");
             }
             identity = verified;
-            expiresAt(verified);
             send(new Event.Refreshed(verified.expires(), refresh.ref()));
+            for (String room : List.copyOf(rooms.keySet())) {
+                if (!verified.mayJoin(room)) { // the new token takes the room away
+                    RoomMember member = rooms.remove(room);
+                    reply(chat.leave(member, room, "").thenApply(done -> new Event.Left(room, Optional.empty())),
+                            Optional.empty(), Optional.empty());
+                }
+            }
         } catch (TokenVerifier.InvalidToken invalid) {
             unauthorized(invalid.getMessage(), refresh.ref());
         }
     }
 
-    /** The connection closes with 4003 at the token's expiry plus the grace, unless a refresh comes first. */
-    private void expiresAt(TokenVerifier.Identity verified) {
-        cancelDeadline();
-        Duration left = Duration.between(Instant.now(), verified.expires()).plus(chat.settings().auth().grace());
-        deadline = chat.schedule(left.isNegative() ? Duration.ZERO : left, () -> turns.next(() -> {
-            if (identity == verified && !gone) {
-                peer.close(Disconnect.TOKEN_EXPIRED);
+    /**
+     * The connection closes with 4003 at its token's expiry plus the grace. One check is pending at a time:
+     * when it comes due and a refresh moved the expiry meanwhile, it waits again, for the new one.
+     */
+    private void checkExpiry() {
+        Duration left = Duration.between(chat.now(), identity.expires()).plus(chat.settings().auth().grace());
+        if (left.isNegative() || left.isZero()) {
+            peer.close(Disconnect.TOKEN_EXPIRED);
+            return;
+        }
+        expiry = chat.schedule(left, this, session -> session.turns.next(() -> {
+            if (!session.gone) {
+                session.checkExpiry();
             }
             return DONE;
         }));
     }
 
-    private void cancelDeadline() {
+    private void cancelDeadlines() {
+        cancel(helloDeadline);
+        cancel(expiry);
+    }
+
+    private static void cancel(ScheduledFuture<?> deadline) {
         if (deadline != null) {
             deadline.cancel(false);
-            deadline = null;
         }
     }
 
     /** A missing or bad token: the client is told why, then the connection closes with 4001. */
     private void unauthorized(String reason, Optional<String> ref) {
-        cancelDeadline();
+        cancelDeadlines();
         refuse(ErrorCode.UNAUTHORIZED, reason, ref, Optional.empty());
         peer.close(Disconnect.UNAUTHORIZED);
     }
@@ -246,7 +268,11 @@ final class V2Session implements ChatSession {
         return chat.openInbox(name, Protocol.V2, peer).handle((inbox, failure) -> {
             if (failure != null) {
                 chat.closeInbox(name);
-                chat.names().release(held);
+                chat.names().release(held).exceptionally(notReleased -> {
+                    // the node's lease still holds it: freed when the node leaves or lapses
+                    LOG.log(Level.WARNING, "name '" + name + "' of a failed hello was not released", notReleased);
+                    return null;
+                });
                 throw new CompletionException(failure);
             }
             claim = held;
@@ -261,6 +287,11 @@ final class V2Session implements ChatSession {
      * join in the room's order on every node.
      */
     private CompletionStage<?> join(Request.Join join) {
+        if (identity != null && !identity.mayJoin(join.room())) {
+            refuse(ErrorCode.FORBIDDEN, "your token does not let you join room '" + join.room() + "'", join.ref(),
+                    Optional.empty());
+            return DONE;
+        }
         RoomMember member = rooms.get(join.room());
         if (member != null) {
             return watch(chat.rejoin(member, join.room(), join.since(), join.ref()), join.ref(), Optional.empty());
@@ -268,11 +299,6 @@ final class V2Session implements ChatSession {
         if (rooms.size() >= chat.settings().roomsPerConnection()) {
             refuse(ErrorCode.TOO_MANY_ROOMS, "a connection may be in " + chat.settings().roomsPerConnection()
                     + " rooms at most", join.ref(), Optional.empty());
-            return DONE;
-        }
-        if (identity != null && !identity.mayJoin(join.room())) {
-            refuse(ErrorCode.FORBIDDEN, "your token does not let you join room '" + join.room() + "'", join.ref(),
-                    Optional.empty());
             return DONE;
         }
         if (!chat.canJoin(join.room())) {

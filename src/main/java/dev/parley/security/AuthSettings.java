@@ -16,8 +16,21 @@ public record AuthSettings(Optional<TokenVerifier> tokens, Duration helloTimeout
     public static final String DEFAULT_HELLO_TIMEOUT_SECONDS = "10";
     public static final String DEFAULT_GRACE_SECONDS = "30";
 
+    /**
+     * Where tokens are required, anonymous (v1) users' names start with this, and no token's user's does:
+     * otherwise a guest could take a name before its owner comes, and speak as them.
+     */
+    public static final String GUEST_PREFIX = "guest-";
+
     /** Any free name, as the tutorial's chat: the default. */
     public static final AuthSettings ANONYMOUS = new AuthSettings(Optional.empty(), Duration.ZERO, Duration.ZERO, true);
+
+    public AuthSettings {
+        if (tokens.isPresent() && (helloTimeout.isNegative() || helloTimeout.isZero() || grace.isNegative())) {
+            throw new IllegalArgumentException("parley.auth.hello-timeout-seconds must be positive and "
+                    + "parley.auth.grace-seconds not negative");
+        }
+    }
 
     public boolean requiresTokens() {
         return tokens.isPresent();

@@ -45,6 +45,11 @@ public final class TokenVerifier {
     private static final Set<JWSAlgorithm> SECRET_ALGORITHMS = Set.of(JWSAlgorithm.HS256);
     /** Tokens are signed with a private key whose public half Parley is given. */
     private static final Set<JWSAlgorithm> KEY_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    /**
+     * Leeway for the issuer's clock on {@code exp} and {@code nbf}: a token minted by a clock a second ahead
+     * must not be refused with a close that tells clients not to come back (nimbus's default is 60 s).
+     */
+    private static final int CLOCK_SKEW_SECONDS = 5;
     /** HS256 keys shorter than this are guessable; nimbus refuses them too. */
     private static final int MIN_SECRET_BYTES = 32;
 
@@ -57,7 +62,7 @@ public final class TokenVerifier {
         issuer.ifPresent(exact::issuer);
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience.orElse(null),
                 exact.build(), Set.of("sub", "exp"));
-        claims.setMaxClockSkew(0); // expiry is exact; parley.auth.grace-seconds is the grace
+        claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
     }
 

@@ -35,8 +35,10 @@ class ChatAuthTest {
 
     private static ChatTestKit kit(boolean v1Anonymous) {
         TokenVerifier tokens = TokenVerifier.withSecret(TestTokens.SECRET, Optional.empty(), Optional.empty());
-        return new ChatTestKit(ChatTestKit.settings().auth(new AuthSettings(Optional.of(tokens), HELLO_TIMEOUT, GRACE,
-                v1Anonymous)));
+        ChatTestKit kit = new ChatTestKit(ChatTestKit.settings().auth(new AuthSettings(Optional.of(tokens), HELLO_TIMEOUT,
+                GRACE, v1Anonymous)));
+        kit.advance(Duration.between(kit.clock.instant(), Instant.now())); // tokens expire in real time
+        return kit;
     }
 
     private static String token(String user, UnaryOperator<JWTClaimsSet.Builder> claims) {
@@ -75,7 +77,7 @@ class ChatAuthTest {
         alice.join("tea");
         alice.skipAll();
 
-        String expired = token("mallory", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(5))));
+        String expired = token("mallory", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(60))));
         String unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJtYWxsb3J5In0.";
         for (String bad : List.of(expired, unsigned, "garbage")) {
             V2Client mallory = kit.v2();
@@ -134,11 +136,45 @@ class ChatAuthTest {
         carol.says("{'type':'refresh','token':'" + token("carol", c -> c.expirationTime(Date.from(later))) + "'}");
         carol.next(Event.Refreshed.class);
 
-        kit.advance(Duration.between(Instant.now(), expires).plus(GRACE).minusSeconds(2));
+        // the kit's clock started at the real time and stands still but for advance(): margins for the test's own run
+        kit.advance(Duration.between(Instant.now(), expires).plus(GRACE).minusSeconds(5));
         assertNull(alice.peer.closed, "not before the expiry plus the grace");
-        kit.advance(Duration.ofSeconds(3));
+        kit.advance(Duration.ofSeconds(10));
         assertEquals(Disconnect.TOKEN_EXPIRED, alice.peer.closed);
         assertNull(carol.peer.closed, "refreshed in time");
+    }
+
+    @Test
+    void aRefreshedTokenWithFewerRoomsTakesThemAway() {
+        V2Client erin = kit.v2();
+        hello(erin, token("erin", c -> c.claim("rooms", List.of("tea", "team-*"))), "h");
+        erin.next(Event.Welcome.class);
+        erin.join("tea");
+        erin.join("team-red");
+        erin.skipAll();
+        erin.says("{'type':'refresh','token':'" + token("erin", c -> c.claim("rooms", List.of("team-*"))) + "'}");
+        erin.next(Event.Refreshed.class);
+        assertEquals(new Event.Left("tea", Optional.empty()), erin.next(Event.Left.class));
+        erin.says("{'type':'join','room':'tea','ref':'j'}");
+        assertEquals(ErrorCode.FORBIDDEN, assertInstanceOf(Event.Error.class, erin.next()).code());
+        erin.says("{'type':'send','room':'team-red','text':'still in','cid':'c1'}");
+        assertEquals("still in", erin.all().stream().filter(Event.Message.class::isInstance)
+                .map(e -> ((Event.Message) e).text()).findFirst().orElseThrow());
+    }
+
+    @Test
+    void tokenUsersAndGuestsHaveNamesApart() {
+        V2Client guest = kit.v2();
+        hello(guest, token("guest-bob", c -> c), "h");
+        assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(Event.Error.class, guest.next()).code());
+        assertEquals(Disconnect.UNAUTHORIZED, guest.peer.closed, "no token may name a guest");
+
+        kit = kit(true);
+        V1Client impostor = kit.v1();
+        impostor.next();
+        impostor.says("{'type':'register','uuid':'alice','content':''}");
+        assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(ServerEvent.Error.class, impostor.next()).code());
+        assertEquals(Disconnect.UNAUTHORIZED, impostor.peer.closed, "a guest cannot take a token user's name");
     }
 
     @Test
@@ -161,11 +197,18 @@ class ChatAuthTest {
         tutorial.says("{'type':'register','uuid':'al','content':''}");
         assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(ServerEvent.Error.class, tutorial.next()).code());
         assertEquals(Disconnect.UNAUTHORIZED, tutorial.peer.closed);
+        V1Client idle = kit.v1();
+        idle.next();
+        kit.advance(HELLO_TIMEOUT);
+        assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(ServerEvent.Error.class, idle.next()).code());
+        assertEquals(Disconnect.UNAUTHORIZED, idle.peer.closed, "a v1 connection that can never register goes too");
 
         kit = kit(true);
         V1Client allowed = kit.v1();
         allowed.next();
-        allowed.says("{'type':'register','uuid':'al','content':''}");
+        allowed.says("{'type':'register','uuid':'guest-al','content':''}");
         assertInstanceOf(ServerEvent.Login.class, allowed.next());
+        kit.advance(HELLO_TIMEOUT.plusSeconds(1));
+        assertNull(allowed.peer.closed, "guests stay where v1 may chat anonymously");
     }
 }

@@ -69,7 +69,7 @@ final class ChatTestKit {
     ChatTestKit(Settings settings, UnaryOperator<ChatBus> wrapped) {
         this.settings = settings.build();
         this.bus = new LocalBus(this.settings.history(), clock);
-        this.chat = new Chat(this.settings, wrapped.apply(bus), scheduler);
+        this.chat = new Chat(this.settings, wrapped.apply(bus), scheduler, clock);
     }
 
     /** The kit's defaults, to be changed where a test needs to. */

@@ -11,6 +11,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import java.io.StringReader;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ final class ClusterKit implements AutoCloseable {
             this.id = id;
             bus = RedisBus.connect(new ClusterSettings(redisUri, id, ttl, timeout), settings.history(), this::lapsed);
             bus.start(scheduler);
-            chat = new Chat(settings, bus, scheduler);
+            chat = new Chat(settings, bus, scheduler, Clock.systemUTC());
         }
 
         Client connect(Protocol protocol) {

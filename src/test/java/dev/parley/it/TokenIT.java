@@ -124,7 +124,7 @@ class TokenIT {
             String otherKey = TestTokens.token(JWSAlgorithm.HS256, new MACSigner(TestTokens.SECRET.replace('a', 'z')),
                     "alice", claims -> claims.audience("parley-it"));
             String expired = TestTokens.hs256("alice", claims -> claims.audience("parley-it")
-                    .expirationTime(Date.from(Instant.now().minusSeconds(10))));
+                    .expirationTime(Date.from(Instant.now().minusSeconds(60))));
             String otherAudience = TestTokens.hs256("alice", claims -> claims.audience("elsewhere"));
             String unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSIsImF1ZCI6InBhcmxleS1pdCJ9.";
             for (String bad : List.of(otherKey, expired, otherAudience, unsigned)) {
