@@ -28,6 +28,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class FanOutIT {
 
+    /**
+     * Connections cut off for not reading, as counted in {@code scrape}: as slow consumers, or, when the
+     * keepalive's timeout comes before the outbox's stall (the test server's is 5 s), as not answering.
+     */
+    private static double cutOffs(String scrape) {
+        return MetricsIT.sample(scrape, "parley_closes_total", "reason=\"slow_consumer\"")
+                + MetricsIT.sample(scrape, "parley_closes_total", "reason=\"no_answer\"");
+    }
+
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.parley();
@@ -65,6 +74,8 @@ class FanOutIT {
         // big enough that 10,000 of them overflow the kernel's socket buffers and then the outbox bound
         String padding = "p".repeat(1_000);
         List<ChatUser> users = join("r", receivers);
+        URI metrics = Deployments.http(base, "api/metrics");
+        double cutOffBefore = cutOffs(MetricsIT.scrape(metrics));
         try (RawWebSocket slow = RawWebSocket.open(chat(), null, 4096)) {
             slow.sendText("{\"type\":\"register\",\"uuid\":\"slow\",\"content\":\"\"}");
             List<String> everyone = new ArrayList<>();
@@ -78,6 +89,7 @@ class FanOutIT {
             // from here on, the slow consumer never reads again
             verifyBurst(users, users.subList(0, senders), perSender, padding,
                     List.of(new Logout("slow", "", everyone.subList(0, receivers))));
+            assertEquals(1, cutOffs(MetricsIT.scrape(metrics)) - cutOffBefore, "the cut-off counted (issue #13)");
         } finally {
             users.forEach(ChatUser::close);
         }

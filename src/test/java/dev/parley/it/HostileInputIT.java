@@ -138,6 +138,8 @@ class HostileInputIT {
             flooder.register("h-flooder", "");
             alice.next();
             bob.next();
+            URI metrics = Deployments.http(base, "api/metrics");
+            String before = MetricsIT.scrape(metrics);
 
             // the flooder whispers to itself so that only it hears its flood; bob talks to alice meanwhile
             boolean flooding = true;
@@ -153,6 +155,11 @@ class HostileInputIT {
             CloseReason cutOff = flooder.raw().awaitClose();
             assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, cutOff.getCloseCode());
             assertEquals("rate limit exceeded", cutOff.getReasonPhrase());
+            String after = MetricsIT.scrape(metrics);
+            assertEquals(1, MetricsIT.sample(after, "parley_closes_total", "reason=\"flood\"")
+                    - MetricsIT.sample(before, "parley_closes_total", "reason=\"flood\""), "the flood counted (issue #13)");
+            assertTrue(MetricsIT.sample(after, "parley_errors_total", "code=\"rate_limited\"")
+                    > MetricsIT.sample(before, "parley_errors_total", "code=\"rate_limited\""), "its refusals counted");
 
             for (int i = 0; i < 100; i++) {
                 ServerEvent event = alice.next();
