@@ -315,7 +315,7 @@ final class LocalRoom implements StreamListener {
         boolean counting = members.size() > settings.fullPresence();
         boolean countChanged = members.size() != countTold;
         Map<Integer, String> frames = new HashMap<>();
-        int before = written.size();
+        Map<String, Integer> receivers = new HashMap<>();
         for (RoomMember member : local.values()) {
             if (member.protocol != Protocol.V2 || member.isRecovering()) {
                 continue;
@@ -328,8 +328,9 @@ final class LocalRoom implements StreamListener {
             String frame = frames.computeIfAbsent(from, start -> V2Json.write(counting
                     ? new Event.PresenceCount(name, members.size()) : presence(pending.subList(start, pending.size()))));
             queue(member, frame, written);
+            receivers.merge(frame, 1, Integer::sum);
         }
-        frames.values().forEach(frame -> ChatLog.delivered(frame, written.size() - before));
+        receivers.forEach(ChatLog::delivered); // each frame with its own receivers, so none is counted twice
         pending.clear();
         countTold = members.size();
     }
