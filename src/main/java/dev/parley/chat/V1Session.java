@@ -23,6 +23,7 @@ final class V1Session implements ChatSession {
 
     private static final Logger LOG = Logger.getLogger(V1Session.class.getName());
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final String TOKENS_ONLY = "this server knows its users by their tokens, which v1 cannot carry";
 
     private final Chat chat;
     private final Peer peer;
@@ -43,7 +44,7 @@ final class V1Session implements ChatSession {
         if (auth.requiresTokens() && !auth.v1Anonymous()) {
             // it can never register here: it goes after the time a v2 client has for its hello
             chat.schedule(auth.helloTimeout(), this, session -> session.turns.next(() -> {
-                session.unauthorized("this server knows its users by their tokens, which v1 cannot carry");
+                session.unauthorized(TOKENS_ONLY);
                 return DONE;
             }));
         }
@@ -94,7 +95,7 @@ final class V1Session implements ChatSession {
     private CompletionStage<?> register(ClientMessage.Register register) {
         AuthSettings auth = chat.settings().auth();
         if (!auth.v1Anonymous()) {
-            unauthorized("this server knows its users by their tokens, which v1 cannot carry");
+            unauthorized(TOKENS_ONLY);
             return DONE;
         }
         if (auth.requiresTokens() && !register.uuid().startsWith(AuthSettings.GUEST_PREFIX)) {

@@ -136,9 +136,7 @@ final class V2Session implements ChatSession {
 
     private CompletionStage<?> hello(Request.Hello hello) {
         if (user != null) {
-            refuse(ErrorCode.ALREADY_REGISTERED, "this connection is already '" + user + "'", hello.ref(),
-                    Optional.empty());
-            return DONE;
+            return alreadyHello(hello.ref());
         }
         if (chat.settings().auth().requiresTokens()) {
             unauthorized("this server takes a token in hello, not a user", hello.ref());
@@ -147,12 +145,15 @@ final class V2Session implements ChatSession {
         return claim(hello.user(), hello.ref());
     }
 
+    private CompletionStage<?> alreadyHello(Optional<String> ref) {
+        refuse(ErrorCode.ALREADY_REGISTERED, "this connection is already '" + user + "'", ref, Optional.empty());
+        return DONE;
+    }
+
     /** A hello with a token: the user is the token's subject, once its signature and dates check out. */
     private CompletionStage<?> hello(Request.TokenHello hello) {
         if (user != null) {
-            refuse(ErrorCode.ALREADY_REGISTERED, "this connection is already '" + user + "'", hello.ref(),
-                    Optional.empty());
-            return DONE;
+            return alreadyHello(hello.ref());
         }
         Optional<TokenVerifier> tokens = chat.settings().auth().tokens();
         if (tokens.isEmpty()) {
