@@ -168,7 +168,7 @@ class ClusterFailoverIT {
     /** Node {@code n}'s answer to {@code GET /api/health/ready}. */
     private static HttpResponse<String> ready(int n) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(cluster.nodes.get(n - 1).http("api/health/ready"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Joins on {@code node} once it serves again (a node out of the cluster closes new connections, 1012). */

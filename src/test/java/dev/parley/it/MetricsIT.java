@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MetricsIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** How long a request may take before the test fails rather than hangs. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -49,7 +52,7 @@ class MetricsIT {
 
     /** A metrics scrape, checked by promtool. */
     static String scrape(URI metrics) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(metrics).build(),
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(metrics).timeout(TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
@@ -107,7 +110,7 @@ class MetricsIT {
     @Test
     void healthAnswersWithEachCheckNamed() throws Exception {
         for (String path : new String[] {"api/health/live", "api/health/ready"}) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(Deployments.http(base, path)).build(),
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(Deployments.http(base, path)).timeout(TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), path + ": " + response.body());
             assertTrue(response.body().startsWith("{\"status\":\"UP\",\"checks\":[{\"name\":"), response.body());
