@@ -5,6 +5,7 @@ import dev.parley.chat.bus.HistoryLimits;
 import dev.parley.chat.bus.redis.ClusterSettings;
 import dev.parley.connection.OutboxLimits;
 import dev.parley.connection.OutboxWriter;
+import dev.parley.connection.Tyrus;
 import dev.parley.connection.ParleyEndpoint;
 import dev.parley.connection.RateLimits;
 import dev.parley.security.AddressBlocks;
@@ -46,6 +47,7 @@ public class ParleyConfig {
     public static final String DEFAULT_OUTBOX_MAX_BYTES = "4194304";
     public static final String DEFAULT_OUTBOX_STALL_MILLIS = "2000";
     public static final String DEFAULT_OUTBOX_WRITER = "auto";
+    public static final String DEFAULT_TYRUS_IDLE_SCHEDULER = "auto";
     public static final String DEFAULT_MAX_CONNECTIONS = "10000";
     public static final String DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = "200";
     public static final String DEFAULT_KEEPALIVE_INTERVAL_SECONDS = "30";
@@ -113,6 +115,10 @@ public class ParleyConfig {
     @Inject
     @ConfigProperty(name = "parley.outbox.writer", defaultValue = DEFAULT_OUTBOX_WRITER)
     String outboxWriter;
+
+    @Inject
+    @ConfigProperty(name = "parley.tyrus.idle-scheduler", defaultValue = DEFAULT_TYRUS_IDLE_SCHEDULER)
+    String tyrusIdleScheduler;
 
     // ---- chat: history, presence, rooms
 
@@ -183,6 +189,7 @@ public class ParleyConfig {
     private OriginPolicy originPolicy;
     private TrustedProxies trustedProxies;
     private OutboxWriter outboxWriterChoice;
+    private Tyrus.Choice tyrusIdleSchedulerChoice;
     private OutboxLimits outboxLimits;
     private RateLimits rateLimits;
     private ChatSettings chatSettings;
@@ -191,7 +198,7 @@ public class ParleyConfig {
 
     /**
      * {@code parley.allowed-origins} and {@code parley.trusted-proxies} are looked up rather than injected:
-     * Payara cannot inject an optional list. A bad trusted proxy fails here too. A bad {@code parley.outbox.writer} fails here, at the first use of the settings.
+     * Payara cannot inject an optional list. A bad trusted proxy fails here too. A bad {@code parley.outbox.writer} or {@code parley.tyrus.idle-scheduler} fails here, at the first use of the settings.
      */
     @PostConstruct
     void derive() {
@@ -207,6 +214,7 @@ public class ParleyConfig {
         opsReaders = AddressBlocks.parse("parley.ops.allowed-addresses", config.getOptionalValues(
                 "parley.ops.allowed-addresses", String.class).orElse(DEFAULT_OPS_READERS));
         outboxWriterChoice = OutboxWriter.valueOf(outboxWriter.strip().toUpperCase(Locale.ROOT));
+        tyrusIdleSchedulerChoice = Tyrus.Choice.valueOf(tyrusIdleScheduler.strip().toUpperCase(Locale.ROOT));
         outboxLimits = new OutboxLimits(outboxMaxFrames, outboxMaxBytes, Duration.ofMillis(outboxStallMillis));
         rateLimits = new RateLimits(ratePerSecond, rateBurst, rateStrikes);
         chatSettings = new ChatSettings(new HistoryLimits(historySize, Duration.ofSeconds(historyTtlSeconds),
@@ -334,6 +342,11 @@ public class ParleyConfig {
     /** Which thread starts writes: {@code auto}, {@code caller}, {@code executor} or {@code io_thread}. */
     public OutboxWriter outboxWriter() {
         return outboxWriterChoice;
+    }
+
+    /** Whose scheduler Tyrus's idle timeouts use: Parley's own ({@code auto}) or the {@code container}'s. */
+    public Tyrus.Choice tyrusIdleScheduler() {
+        return tyrusIdleSchedulerChoice;
     }
 
     /** How much may wait to be written to one session. */

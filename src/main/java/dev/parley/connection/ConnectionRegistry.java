@@ -50,6 +50,10 @@ public class ConnectionRegistry {
     @Resource(lookup = "java:app/concurrent/parley-writers")
     ManagedExecutorService writers;
 
+    /** {@link #writers}, handing tasks over cheaply on Payara ({@link BareLoader}); writes start there often. */
+    private Executor writeStarts;
+    private Tyrus tyrus;
+
     public ConnectionRegistry() {
         for (ParleyEndpoint endpoint : ParleyEndpoint.values()) {
             open.put(endpoint, ConcurrentHashMap.newKeySet());
@@ -57,11 +61,13 @@ public class ConnectionRegistry {
     }
 
     /**
-     * Open connections per endpoint, counted when metrics are read; the chat's, per protocol, are the chat's
-     * to count ({@link #count}).
+     * Open connections per endpoint are counted when metrics are read; the chat's, per protocol, are the
+     * chat's to count ({@link #count}).
      */
     @PostConstruct
-    void metered() {
+    void start() {
+        tyrus = new Tyrus(config.tyrusIdleScheduler());
+        writeStarts = BareLoader.submitting(writers);
         for (ParleyEndpoint endpoint : ParleyEndpoint.values()) {
             if (endpoint != ParleyEndpoint.CHAT) {
                 Meters.gauge("parley.connections", "open WebSocket connections", () -> open.get(endpoint).size(),
@@ -78,11 +84,12 @@ public class ConnectionRegistry {
      */
     public Connection open(Session session, ParleyEndpoint endpoint) {
         Payara.enforceRequestScope(session);
+        boolean bareLoaderSends = tyrus.adopt(session) == Tyrus.Adopted.BARE_LOADER_SENDS;
         Optional<Executor> ioThread = Undertow.ioThread(session);
-        Executor writer = config.outboxWriter().writerFor(session, ioThread, writers);
+        Executor writer = config.outboxWriter().writerFor(session, ioThread, writeStarts);
         int batchLimit = ioThread.isPresent() ? Undertow.BATCH_LIMIT : 1;
-        Outbox outbox = new Outbox(session.getId(), new SessionTransport(session, batchLimit), writer, writers,
-                config.outboxLimits(), Ticker.SYSTEM);
+        Outbox outbox = new Outbox(session.getId(), new SessionTransport(session, batchLimit, bareLoaderSends), writer,
+                writers, config.outboxLimits(), Ticker.SYSTEM);
         Optional<String> address = ClientAddress.of(session);
         Connection connection = new Connection(session, endpoint, address, outbox, config.maxMessageBytes(endpoint),
                 config.rateLimits(), Ticker.SYSTEM);
@@ -126,6 +133,7 @@ public class ConnectionRegistry {
     @PreDestroy
     void goingAway() {
         open.values().forEach(connections -> connections.forEach(this::closeForShutdown));
+        tyrus.close();
     }
 
     /**

@@ -17,11 +17,17 @@ final class SessionTransport implements Transport {
 
     private final Session session;
     private final int batchLimit;
+    private final boolean bareLoader;
 
-    /** {@code batchLimit} above 1 only where the container queues overlapping sends; see {@link Transport}. */
-    SessionTransport(Session session, int batchLimit) {
+    /**
+     * {@code batchLimit} above 1 only where the container queues overlapping sends; see {@link Transport}.
+     * {@code bareLoader}: sends run under {@link BareLoader}, where each send's scheduling in the container
+     * would otherwise scan the application's class path ({@link Tyrus}).
+     */
+    SessionTransport(Session session, int batchLimit, boolean bareLoader) {
         this.session = session;
         this.batchLimit = batchLimit;
+        this.bareLoader = bareLoader;
     }
 
     @Override
@@ -57,12 +63,20 @@ final class SessionTransport implements Transport {
 
     @Override
     public void sendText(String text, SendHandler done) {
-        session.getAsyncRemote().sendText(text, done);
+        send(() -> session.getAsyncRemote().sendText(text, done));
     }
 
     @Override
     public void sendBinary(ByteBuffer data, SendHandler done) {
-        session.getAsyncRemote().sendBinary(data, done);
+        send(() -> session.getAsyncRemote().sendBinary(data, done));
+    }
+
+    private void send(Runnable send) {
+        if (bareLoader) {
+            BareLoader.run(send);
+        } else {
+            send.run();
+        }
     }
 
     @Override

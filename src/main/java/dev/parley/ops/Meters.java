@@ -1,6 +1,7 @@
 package dev.parley.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What Parley counts, for {@code GET /api/metrics}: one registry per application (a static, as a logger
@@ -93,6 +95,12 @@ public final class Meters {
     public static void handshakeRefused(String cause) {
         HANDSHAKES.computeIfAbsent(cause, c -> Counter.builder("parley.handshakes.refused")
                 .description("WebSocket handshakes refused, by cause").tag("cause", c).register(REGISTRY)).increment();
+    }
+
+    /** A count kept by {@code source}, read when scraped: {@code name} with {@code tags} (key, value, ...). */
+    public static <T> void counted(String name, String description, T source, ToDoubleFunction<T> count,
+            String... tags) {
+        FunctionCounter.builder(name, source, count).description(description).tags(Tags.of(tags)).register(REGISTRY);
     }
 
     /** A value read when scraped: {@code name} with {@code tags} (key, value, ...). */

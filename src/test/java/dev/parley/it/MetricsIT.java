@@ -1,6 +1,7 @@
 package dev.parley.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.chat.protocol.v2.Request;
@@ -105,6 +106,30 @@ class MetricsIT {
 
     private static double delta(String before, String after, String name, String labels) {
         return sample(after, name, labels) - sample(before, name, labels);
+    }
+
+    /**
+     * Issue #15: on Payara, Tyrus's per-message idle checks go to Parley's plain scheduler, not the container's
+     * managed one (whose every task scans the class path). Each echo schedules two: one as the message is
+     * received, one as the answer is sent. WildFly's sessions are not Tyrus's, and nothing is swapped there.
+     */
+    @Test
+    void onPayaraTyrusSchedulesItsIdleChecksOnParleysScheduler() throws Exception {
+        URI metrics = Deployments.http(base, "api/metrics");
+        String before = scrape(metrics);
+        int echoes = 100;
+        try (RawWebSocket ws = RawWebSocket.open(Deployments.ws(base, "echo"))) {
+            for (int i = 0; i < echoes; i++) {
+                ws.sendText(run + i);
+                assertEquals("Echo: " + run + i, ws.read().text());
+            }
+        }
+        String after = scrape(metrics);
+        if (Deployments.onPayara()) {
+            assertTrue(delta(before, after, "parley_tyrus_idle_schedules_total", "") >= 2 * echoes, after);
+        } else {
+            assertFalse(after.contains("parley_tyrus_idle"), "no Tyrus on WildFly");
+        }
     }
 
     @Test

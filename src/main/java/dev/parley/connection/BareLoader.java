@@ -1,0 +1,51 @@
+package dev.parley.connection;
+
+import java.util.concurrent.Executor;
+
+/**
+ * Runs code with a context class loader that finds nothing. On Payara every task handed to a managed
+ * executor first runs {@code ServiceLoader.load(ThreadContextProvider.class, <context class loader>)} (in
+ * {@code ContextSetupProviderImpl.saveContext}, whatever context service the executor has), which reads the
+ * service files of every jar the application's class loader sees, some 320 of them, for every task. Under a
+ * bare loader the same lookup sees only the JDK's.
+ */
+final class BareLoader {
+
+    private static final ClassLoader BARE = new ClassLoader(null) {
+    };
+
+    private BareLoader() {
+    }
+
+    /** Runs {@code code} under the bare loader, then restores the thread's own. */
+    static void run(Runnable code) {
+        Thread thread = Thread.currentThread();
+        ClassLoader own = thread.getContextClassLoader();
+        thread.setContextClassLoader(BARE);
+        try {
+            code.run();
+        } finally {
+            thread.setContextClassLoader(own);
+        }
+    }
+
+    /**
+     * {@code executor}, with each task handed over under the bare loader, so that its context is captured
+     * cheaply; the task itself runs under the loader of the thread that submitted it, as it would have.
+     */
+    static Executor submitting(Executor executor) {
+        return task -> {
+            ClassLoader submitters = Thread.currentThread().getContextClassLoader();
+            run(() -> executor.execute(() -> {
+                Thread thread = Thread.currentThread();
+                ClassLoader own = thread.getContextClassLoader();
+                thread.setContextClassLoader(submitters);
+                try {
+                    task.run();
+                } finally {
+                    thread.setContextClassLoader(own);
+                }
+            }));
+        };
+    }
+}
