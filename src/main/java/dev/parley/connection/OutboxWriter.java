@@ -23,7 +23,7 @@ public enum OutboxWriter {
             case CALLER -> CALLERS_THREAD;
             case EXECUTOR -> executor;
             case IO_THREAD -> ioThread.orElse(CALLERS_THREAD);
-            case AUTO -> session.getClass().getName().startsWith("org.glassfish.tyrus.") ? executor
+            case AUTO -> Tyrus.owns(session) ? executor
                     : ioThread.orElse(CALLERS_THREAD);
         };
     }

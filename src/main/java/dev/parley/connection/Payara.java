@@ -28,7 +28,7 @@ final class Payara {
      * cleared), the outbox closes the session, and nothing reaches another client. Once per JVM.
      */
     static void enforceRequestScope(Session session) {
-        if (!session.getClass().getName().startsWith("org.glassfish.tyrus.") || !SCOPED.compareAndSet(false, true)) {
+        if (!Tyrus.owns(session) || !SCOPED.compareAndSet(false, true)) {
             return;
         }
         try {
