@@ -42,6 +42,13 @@ public final class Meters {
     private static final Map<String, Counter> ERRORS = new ConcurrentHashMap<>();
     private static final Map<String, Counter> HANDSHAKES = new ConcurrentHashMap<>();
 
+    // on a cluster only: made on first use, so that a single node shows none of them
+    /** Per script and outcome. */
+    private static final Map<String, Timer> REDIS_CALLS = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> CATCH_UPS = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> EVICTIONS = new ConcurrentHashMap<>();
+    private static volatile Timer pubsubLag;
+
     private Meters() {
     }
 
@@ -95,6 +102,48 @@ public final class Meters {
     public static void handshakeRefused(String cause) {
         HANDSHAKES.computeIfAbsent(cause, c -> Counter.builder("parley.handshakes.refused")
                 .description("WebSocket handshakes refused, by cause").tag("cause", c).register(REGISTRY)).increment();
+    }
+
+    /** A Redis script ({@code send}, {@code state}, ...) answered, or failed, {@code nanos} after it was sent. */
+    public static void redisCall(String script, boolean answered, long nanos) {
+        String outcome = answered ? "answered" : "failed";
+        REDIS_CALLS.computeIfAbsent(script + "/" + outcome, key -> Timer.builder("parley.redis.latency")
+                .description("Redis script calls, from sending to the answer or the failure")
+                .tags("script", script, "outcome", outcome).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(REGISTRY)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A message stored at {@code storedMillis} (epoch, Redis's clock) was heard on this node's subscription now. */
+    public static void heardAfter(long storedMillis) {
+        Timer lag = pubsubLag;
+        if (lag == null) {
+            lag = Timer.builder("parley.pubsub.lag")
+                    .description("from a message's storing in Redis to this node's hearing it on the room's channel")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(10)).register(REGISTRY);
+            pubsubLag = lag; // registering twice gives the same timer
+        }
+        lag.record(Math.max(0, System.currentTimeMillis() - storedMillis), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * This node read a stream again to catch up, because of {@code cause}: {@code gap} (an event out of turn),
+     * {@code epoch} (the stream numbered afresh) or {@code resubscribed} (pub/sub reconnected).
+     */
+    public static void caughtUp(String cause) {
+        CATCH_UPS.computeIfAbsent(cause, c -> Counter.builder("parley.catchups")
+                .description("streams read again to fill a hole in what pub/sub told, by cause").tag("cause", c)
+                .register(REGISTRY)).increment();
+    }
+
+    /** {@code members} room members of a lapsed node evicted by this node's reaper, or of this node as it leaves. */
+    public static void evicted(long members, String cause) {
+        if (members > 0) {
+            EVICTIONS.computeIfAbsent(cause, c -> Counter.builder("parley.cluster.evictions")
+                    .description("room members removed for a node that lapsed (reaper) or left (leaving)")
+                    .tag("cause", c).register(REGISTRY)).increment(members);
+        }
     }
 
     /** A count kept by {@code source}, read when scraped: {@code name} with {@code tags} (key, value, ...). */

@@ -69,6 +69,10 @@ class ClusterFailoverIT {
                 senders.add(Follower.join(cluster.chatOn(node), "restart-tx-" + node, "restart"));
             }
             long back;
+            double[] catchUps = new double[3];
+            for (int node = 1; node <= 3; node++) {
+                catchUps[node - 1] = catchUps(node);
+            }
             try (Burst burst = Burst.start(senders, listeners, EACH, PAUSE, cluster.ws("chat"))) {
                 Thread.sleep(1_000);
                 cluster.redis.restart(Duration.ofMillis(500));
@@ -83,6 +87,16 @@ class ClusterFailoverIT {
                         + TimeUnit.NANOSECONDS.toMillis(carriedOn) + " ms after Redis was back");
                 System.out.printf("Redis restart: %s heard the chat again %d ms after Redis was back%n", member.name,
                         TimeUnit.NANOSECONDS.toMillis(carriedOn));
+            }
+            // what the nodes counted (#13): each read the room again once pub/sub was back, sends were timed
+            // in Redis, and what they heard on the channel had its lag measured
+            for (int node = 1; node <= 3; node++) {
+                String metrics = metricsOf(node);
+                assertTrue(catchUps(node) > catchUps[node - 1], "node " + node + " counted its catch-up");
+                assertTrue(MetricsIT.sample(metrics, "parley_redis_latency_seconds_count",
+                        "outcome=\"answered\",script=\"append\"") > 0, "node " + node + " timed its sends");
+                assertTrue(MetricsIT.sample(metrics, "parley_pubsub_lag_seconds_count", "") > 0,
+                        "node " + node + " measured its pub/sub lag");
             }
         } finally {
             closeAll(all(senders, listeners));
@@ -201,6 +215,7 @@ class ClusterFailoverIT {
                 senders.add(Follower.join(cluster.chatOn(node), "kill-tx-" + node, "kill"));
             }
             long killed;
+            double evictions = evictions();
             try (Burst burst = Burst.start(senders, listeners, EACH, PAUSE, cluster.ws("chat"))) {
                 Thread.sleep(1_000);
                 cluster.nodes.get(2).kill();
@@ -229,9 +244,31 @@ class ClusterFailoverIT {
             watcher.say("after");
             assertEquals(new ServerEvent.UserMessage("after", "kill-watcher", Optional.empty()), watcher.next(),
                     "the v1 user's leave was told once");
+            // node 3's three members (two in the room, one in v1's lobby), evicted once by one reaper or another
+            assertEquals(3, evictions() - evictions, "members evicted, as counted by the survivors");
         } finally {
             closeAll(all(senders, listeners));
         }
+    }
+
+    private static String metricsOf(int node) throws Exception {
+        return MetricsIT.scrape(cluster.nodes.get(node - 1).http("api/metrics"));
+    }
+
+    /** Node {@code node}'s catch-ups, every cause together. */
+    private static double catchUps(int node) throws Exception {
+        String metrics = metricsOf(node);
+        double sum = 0;
+        for (String cause : new String[] {"gap", "epoch", "resubscribed"}) {
+            sum += MetricsIT.sample(metrics, "parley_catchups_total", "cause=\"" + cause + "\"");
+        }
+        return sum;
+    }
+
+    /** Members evicted by nodes 1 and 2's reapers. */
+    private static double evictions() throws Exception {
+        return MetricsIT.sample(metricsOf(1), "parley_cluster_evictions_total", "cause=\"reaper\"")
+                + MetricsIT.sample(metricsOf(2), "parley_cluster_evictions_total", "cause=\"reaper\"");
     }
 
     private static List<Follower> all(List<Follower> senders, List<Follower> listeners) {

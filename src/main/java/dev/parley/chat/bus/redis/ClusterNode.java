@@ -3,6 +3,7 @@ package dev.parley.chat.bus.redis;
 import dev.parley.chat.bus.Epochs;
 import dev.parley.chat.bus.HistoryLimits;
 import dev.parley.chat.bus.Stream;
+import dev.parley.ops.Meters;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
@@ -112,7 +113,7 @@ final class ClusterNode {
         halt();
         String own = lease;
         try {
-            evict(own).thenCompose(done -> redis.zrem(RedisKeys.LEASES, own)).toCompletableFuture()
+            evict(own, "leaving").thenCompose(done -> redis.zrem(RedisKeys.LEASES, own)).toCompletableFuture()
                     .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "node " + id + " could not remove its members; the other nodes will, after the TTL", e);
@@ -167,7 +168,7 @@ final class ClusterNode {
     private void reap() {
         EXPIRED.<List<String>>run(redis, new String[] {RedisKeys.LEASES}, Long.toString(timeout.toMillis()),
                 Long.toString(EVICTIONS_PER_LEASE * ttl.toMillis()), Integer.toString(REAP_BATCH))
-                .thenAccept(expired -> expired.forEach(this::evict))
+                .thenAccept(expired -> expired.forEach(lease -> evict(lease, "reaper")))
                 .whenComplete((done, failure) -> {
                     if (failure != null) {
                         LOG.log(Level.FINE, "node " + id + " could not reap", failure);
@@ -175,14 +176,15 @@ final class ClusterNode {
                 });
     }
 
-    /** Removes a lease's members from every room it filed, then frees its names. */
-    CompletionStage<Void> evict(String evicted) {
+    /** Removes a lease's members from every room it filed, then frees its names; counted under {@code cause}. */
+    CompletionStage<Void> evict(String evicted, String cause) {
         return redis.smembers(RedisKeys.roomsOf(evicted)).thenCompose(rooms -> {
             CompletableFuture<?>[] each = rooms.stream().map(room -> {
                 RedisKeys keys = RedisKeys.of(Stream.room(room));
                 return EVICT.<Long>run(redis, keys.membership(), evicted, keys.channel(),
                         Long.toString(limits.ttl().toMillis()), Epochs.next()).thenAccept(gone -> {
                             if (gone > 0) {
+                                Meters.evicted(gone, cause);
                                 LOG.info(() -> "evicted " + gone + " member(s) of node " + evicted + " from room " + room);
                             }
                         }).toCompletableFuture();

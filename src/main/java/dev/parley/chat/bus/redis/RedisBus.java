@@ -12,6 +12,7 @@ import dev.parley.chat.bus.Stored;
 import dev.parley.chat.bus.Stream;
 import dev.parley.chat.bus.StreamListener;
 import dev.parley.chat.protocol.v2.Position;
+import dev.parley.ops.Meters;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -338,7 +339,11 @@ public final class RedisBus implements ChatBus, AutoCloseable {
             return; // unsubscribed meanwhile
         }
         try {
-            delivery.on(ChannelEvents.read(message));
+            StreamDelivery.Event event = ChannelEvents.read(message);
+            if (event instanceof StreamDelivery.Posted posted) {
+                Meters.heardAfter(posted.message().timeMillis());
+            }
+            delivery.on(event);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "unreadable event on " + channel + ": " + message, e);
         }

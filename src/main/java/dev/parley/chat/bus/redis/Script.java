@@ -1,5 +1,6 @@
 package dev.parley.chat.bus.redis;
 
+import dev.parley.ops.Meters;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -22,11 +23,13 @@ import java.util.concurrent.CompletionStage;
  */
 final class Script {
 
+    private final String name;
     private final String body;
     private final String sha;
     private final ScriptOutputType output;
 
-    private Script(String body, String sha, ScriptOutputType output) {
+    private Script(String name, String body, String sha, ScriptOutputType output) {
+        this.name = name;
         this.body = body;
         this.sha = sha;
         this.output = output;
@@ -38,18 +41,22 @@ final class Script {
      */
     static Script of(String name, ScriptOutputType output) {
         String body = resource("common.lua") + "\n" + resource(name + ".lua");
-        return new Script(body, sha1(body), output);
+        return new Script(name, body, sha1(body), output);
     }
 
+    /** Runs the script; timed, the resend of a lost cache included ({@code parley_redis_latency_seconds}). */
     <T> CompletionStage<T> run(RedisClusterAsyncCommands<String, String> redis, String[] keys, String... args) {
+        long sent = System.nanoTime();
         CompletionStage<T> bySha = redis.evalsha(sha, output, keys, args);
-        return bySha.exceptionallyCompose(failure -> {
+        CompletionStage<T> answer = bySha.exceptionallyCompose(failure -> {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
             if (cause instanceof RedisNoScriptException) {
                 return redis.<T>eval(body, output, keys, args);
             }
             return CompletableFuture.failedStage(cause);
         });
+        answer.whenComplete((result, failure) -> Meters.redisCall(name, failure == null, System.nanoTime() - sent));
+        return answer;
     }
 
     private static String sha1(String body) {

@@ -2,6 +2,7 @@ package dev.parley.chat.bus.redis;
 
 import dev.parley.chat.bus.StreamListener;
 import dev.parley.chat.bus.Stored;
+import dev.parley.ops.Meters;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
@@ -96,12 +97,14 @@ final class StreamDelivery {
         if (!confirmation.isDone()) {
             confirmation.complete(null);
         } else if (epoch != null && !reading) {
+            Meters.caughtUp("resubscribed");
             reread(null);
         }
     }
 
     private void deliver(Event event) {
         if (!event.epoch().equals(epoch)) {
+            Meters.caughtUp("epoch");
             reread(event); // the stream's history was lost or dropped: it is numbered afresh
         } else if (event instanceof Membership m) {
             if (m.version() == version + 1) {
@@ -112,6 +115,7 @@ final class StreamDelivery {
                     listener.left(m.user(), m.content());
                 }
             } else if (m.version() > version) {
+                Meters.caughtUp("gap");
                 reread(event);
             }
         } else {
@@ -121,6 +125,7 @@ final class StreamDelivery {
                 listener.posted(epoch, posted.message());
                 delivered = seq;
             } else if (seq > delivered) {
+                Meters.caughtUp("gap");
                 reread(event);
             }
         }
