@@ -21,6 +21,9 @@ import java.util.Map;
 @OpsOnly
 public class HealthResource {
 
+    /** Live: the application answers. */
+    public static final Map<String, Boolean> LIVE = Map.of("application", true);
+
     @Inject
     ChatService chat;
 
@@ -28,7 +31,7 @@ public class HealthResource {
     @Path("live")
     @Produces(MediaType.APPLICATION_JSON)
     public Response live() {
-        return answer(Map.of("application", true));
+        return answer(LIVE);
     }
 
     @GET

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.chat.protocol.v2.Request;
 import dev.parley.chat.protocol.v2.V2Json;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -25,6 +28,7 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -139,6 +143,28 @@ class MetricsIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), path + ": " + response.body());
             assertTrue(response.body().startsWith("{\"status\":\"UP\",\"checks\":[{\"name\":"), response.body());
+        }
+    }
+
+    /**
+     * Where the server offers MicroProfile Health (Payara, at the server's {@code /health}), the same checks
+     * are registered there, as one check named {@code parley}.
+     */
+    @Test
+    void onPayaraTheSameChecksAreInMicroProfileHealth() throws Exception {
+        Assumptions.assumeTrue(Deployments.onPayara(), "WildFly as provisioned here has no MicroProfile Health");
+        for (String path : new String[] {"/health/live", "/health/ready"}) {
+            URI health = URI.create("http://" + base.getHost() + ":" + base.getPort() + path);
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(health).timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), path + ": " + response.body());
+            JsonObject parley = Json.createReader(new StringReader(response.body())).readObject()
+                    .getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                    .filter(check -> check.getString("name").equals("parley")).findFirst()
+                    .orElseThrow(() -> new AssertionError(path + " has no parley check: " + response.body()));
+            assertEquals("UP", parley.getString("status"), response.body());
+            assertEquals(path.endsWith("live") ? "application" : "chat",
+                    parley.getJsonObject("data").keySet().iterator().next(), response.body());
         }
     }
 }
