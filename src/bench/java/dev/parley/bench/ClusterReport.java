@@ -114,9 +114,11 @@ public final class ClusterReport {
                                     + " s after the TTL (first " + fig(r, "first_resumed_s") + " s, median "
                                     + fig(r, "median_resumed_s") + " s)")
                     .append(" | ").append(met(afterTtl >= 0 && afterTtl <= RESUME_AFTER_TTL_S_TARGET)).append(" |\n");
-            md.append("| failover: messages lost (acknowledged, never delivered to a member) | 0 | ")
+            md.append("| failover: messages lost (acknowledged, never delivered to a member that resumed) | 0 | ")
                     .append(count(r, "lost")).append(" of ").append(count(r, "owed_deliveries"))
-                    .append(" deliveries owed (").append(count(r, "acked_messages")).append(" messages acknowledged); ")
+                    .append(" deliveries owed").append(r.figures().containsKey("owed_away")
+                            ? ", besides " + count(r, "owed_away") + " owed to clients that never resumed" : "")
+                    .append(" (").append(count(r, "acked_messages")).append(" messages acknowledged); ")
                     .append(count(r, "duplicates")).append(" delivered twice; ").append(count(r, "not_recovered"))
                     .append(" resumes not recovered | ")
                     .append(met(r.figures().get("lost") == 0 && r.figures().get("failures") == 0

@@ -131,7 +131,8 @@ final class FailoverBench {
             List<Long> resumedAfter, Meter.Sample outage) {
         long ackedMessages = acked.values().stream().mapToLong(BitSet::cardinality).sum();
         long owed = members.stream().mapToLong(m -> acked.get(m.room()).cardinality()).sum();
-        long lost = members.stream().mapToLong(m -> m.missing(acked.get(m.room()))).sum();
+        long lost = members.stream().filter(m -> !m.away()).mapToLong(m -> m.missing(acked.get(m.room()))).sum();
+        long owedAway = members.stream().filter(FailoverMember::away).mapToLong(m -> m.missing(acked.get(m.room()))).sum();
         long duplicates = members.stream().mapToLong(FailoverMember::duplicates).sum();
         long notRecovered = members.stream().filter(m -> !m.recovered()).count();
         List<String> failures = new ArrayList<>();
@@ -165,6 +166,7 @@ final class FailoverBench {
                 .figure("reconnects", members.stream().mapToLong(FailoverMember::reconnects).sum())
                 .figure("sender_reconnects", senders.stream().mapToLong(Sender::reconnects).sum())
                 .figure("acked_messages", ackedMessages).figure("owed_deliveries", owed).figure("lost", lost)
+                .figure("owed_away", owedAway)
                 .figure("duplicates", duplicates).figure("not_recovered", notRecovered)
                 .figure("failures", failures.size())
                 .figure("server_cpu_ms_per_resume", outage.cpuMicrosPerUnit() / 1e3)

@@ -270,6 +270,11 @@ final class FailoverMember {
     }
 
     /** When it had joined again after losing its connection ({@link System#nanoTime}); 0 if it has not. */
+    /** Lost its connection and never got back: what it is owed is not lost, it never came to fetch it. */
+    boolean away() {
+        return reconnects > 0 && resumedAt == 0;
+    }
+
     long resumedAt() {
         return resumedAt;
     }
