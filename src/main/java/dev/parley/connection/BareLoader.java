@@ -1,5 +1,7 @@
 package dev.parley.connection;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.concurrent.Executor;
 
 /**
@@ -11,8 +13,8 @@ import java.util.concurrent.Executor;
  */
 final class BareLoader {
 
-    private static final ClassLoader BARE = new ClassLoader(null) {
-    };
+    /** A JDK class with no parent: a thread that keeps it as its context loader keeps nothing of the application. */
+    private static final ClassLoader BARE = new URLClassLoader(new URL[0], null);
 
     private BareLoader() {
     }
@@ -31,21 +33,21 @@ final class BareLoader {
 
     /**
      * {@code executor}, with each task handed over under the bare loader, so that its context is captured
-     * cheaply; the task itself runs under the loader of the thread that submitted it, as it would have.
+     * cheaply; the task itself runs under the loader of the thread that made this, the application's, as it
+     * would have. (Not the loader of the thread that submits: a send that completes at once runs its
+     * handler, and the next submission, inside {@link #run}.)
      */
     static Executor submitting(Executor executor) {
-        return task -> {
-            ClassLoader submitters = Thread.currentThread().getContextClassLoader();
-            run(() -> executor.execute(() -> {
-                Thread thread = Thread.currentThread();
-                ClassLoader own = thread.getContextClassLoader();
-                thread.setContextClassLoader(submitters);
-                try {
-                    task.run();
-                } finally {
-                    thread.setContextClassLoader(own);
-                }
-            }));
-        };
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        return task -> run(() -> executor.execute(() -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader own = thread.getContextClassLoader();
+            thread.setContextClassLoader(application);
+            try {
+                task.run();
+            } finally {
+                thread.setContextClassLoader(own);
+            }
+        }));
     }
 }

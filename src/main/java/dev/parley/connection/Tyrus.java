@@ -3,6 +3,8 @@ package dev.parley.connection;
 import dev.parley.ops.Meters;
 import jakarta.websocket.Session;
 import java.lang.reflect.Field;
+import java.lang.reflect.InaccessibleObjectException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -20,9 +22,9 @@ import java.util.logging.Logger;
  * timeout is 0 (Payara's default; the task then runs at once and does nothing). That field holds the
  * container's managed scheduler, and on Payara every managed {@code schedule} captures the thread's context
  * with a fresh {@code ServiceLoader} scan of the web application's class path: most of Payara's CPU per
- * message (BENCHMARKS.md). So each Tyrus session gets one plain scheduler of Parley's instead, shared by all
- * of them. Losing the managed context on Tyrus's idle close costs nothing: Parley's keepalive does Parley's
- * idle handling, and Tyrus's own task only closes the session, which needs no application context.
+ * message (BENCHMARKS.md). So every Tyrus session gets Parley's plain scheduler instead, one shared by all,
+ * for the schedules that do nothing; a real idle timeout, should one be set, still goes to the container's
+ * (Parley's keepalive does Parley's idle handling and sets none).
  *
  * <p>Where the field is missing or cannot be set, the container's scheduler stays, and the session's sends
  * run with a bare context class loader, so that the scan inside each send's schedule finds nothing to read.
@@ -73,13 +75,17 @@ public final class Tyrus implements AutoCloseable {
             return Adopted.BARE_LOADER_SENDS;
         }
         try {
-            serviceField(session).set(session, scheduler());
+            Field field = serviceField(session);
+            if (!(field.get(session) instanceof ScheduledExecutorService container)) {
+                throw new NoSuchFieldException(SESSION + ".service holds no scheduler");
+            }
+            field.set(session, scheduler(container));
             if (told.compareAndSet(false, true)) {
                 LOG.info("Tyrus: idle timeouts are scheduled on Parley's own scheduler, not the container's"
                         + " managed one (parley.tyrus.idle-scheduler=container turns this off)");
             }
             return Adopted.OWN_SCHEDULER;
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | InaccessibleObjectException | SecurityException e) {
             unavailable = true;
             LOG.warning(() -> "Tyrus: the session's idle scheduler could not be replaced (" + e + "); it stays the"
                     + " container's, and sends run with a bare context class loader to make its schedules cheaper");
@@ -107,14 +113,14 @@ public final class Tyrus implements AutoCloseable {
         return field;
     }
 
-    /** Made at the first Tyrus session. */
-    private IdleScheduler scheduler() {
+    /** Made at the first Tyrus session, around the container's scheduler that it held. */
+    private IdleScheduler scheduler(ScheduledExecutorService container) {
         IdleScheduler made = scheduler;
         if (made == null) {
             synchronized (this) {
                 made = scheduler;
                 if (made == null) {
-                    made = new IdleScheduler();
+                    made = new IdleScheduler(container);
                     Meters.counted("parley.tyrus.idle.schedules", "idle checks Tyrus scheduled on Parley's"
                             + " scheduler rather than the container's", made, idle -> idle.scheduled.sum());
                     scheduler = made;
@@ -125,32 +131,56 @@ public final class Tyrus implements AutoCloseable {
     }
 
     /**
-     * One daemon thread: Tyrus's tasks are no-ops unless an idle timeout is set. Remove-on-cancel: Tyrus
-     * cancels the last task at every message, and a cancelled task with a delay would stay queued until due.
-     * Schedules after {@link #close} are dropped rather than refused, since a session closing late still
-     * reschedules on its way out. (Answering a schedule with a delay of 0, Tyrus's no-op, without queueing
-     * it was tried: no difference in the fan-out benchmark, 10.3 against 10.1 µs per delivery.)
+     * Takes Tyrus's schedules with no delay, which is what it asks for at every message when no idle timeout
+     * is set (its task then does nothing), and runs them on one daemon thread. A schedule with a delay, an
+     * idle timeout that someone set, goes on to the container's scheduler: that task closes the session,
+     * which runs Parley's {@code @OnClose} and may block on the network, so it gets the container's thread
+     * and context, as before. Remove-on-cancel: Tyrus cancels the last task at every message. Schedules
+     * after {@link #close} are dropped rather than refused, since a session closing late still reschedules
+     * on its way out. (Answering the no-delay schedules without queueing them was tried: no difference in
+     * the fan-out benchmark, 10.1 against 10.3 µs per delivery.)
      */
     private static final class IdleScheduler extends ScheduledThreadPoolExecutor {
 
         /** Counted, so that the metrics show the swap in force: two a message echoed, one received, one sent. */
         final LongAdder scheduled = new LongAdder();
+        private final ScheduledExecutorService container;
 
-        IdleScheduler() {
+        IdleScheduler(ScheduledExecutorService container) {
             super(1, Tyrus::idleThread, new DiscardPolicy());
+            this.container = container;
             setRemoveOnCancelPolicy(true);
         }
 
         @Override
         public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            if (delay > 0) {
+                return container.schedule(command, delay, unit);
+            }
             scheduled.increment();
             return super.schedule(command, delay, unit);
+        }
+
+        @Override
+        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+            return delay > 0 ? container.schedule(callable, delay, unit) : super.schedule(callable, delay, unit);
+        }
+
+        /** Tyrus's heartbeats, if someone turns them on: the container's, as before. */
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            return container.scheduleAtFixedRate(command, initialDelay, period, unit);
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+            return container.scheduleWithFixedDelay(command, initialDelay, delay, unit);
         }
     }
 
     /**
-     * No context class loader and no inherited thread locals: a thread that outlives an undeploy must not
-     * hold the application's classes, and the tasks need neither.
+     * No context class loader and no inherited thread locals: the tasks, no-ops, need neither, and the thread
+     * should hold as little of the application as it can until {@link #close} ends it.
      */
     private static Thread idleThread(Runnable task) {
         Thread thread = new Thread(null, task, "parley-tyrus-idle", 0, false);

@@ -16,9 +16,11 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * What Parley counts, for {@code GET /api/metrics}: one registry per application (a static, as a logger
- * is, so that the plain-Java chat engine reports without being handed it). Every meter is made here, once;
- * the message path only adds to counters made in advance, which costs an add to a striped counter. Tags
- * are plain strings, so that this package depends on no other of Parley's.
+ * is, so that the plain-Java chat engine reports without being handed it). Every meter is made here. The
+ * single node's message path only adds to counters made in advance, which costs an add to a striped
+ * counter; the cluster's meters are made on first use, so that a single node shows none of them, and a
+ * Redis call's timer is looked up by name (one map read, beside a network round trip). Tags are plain
+ * strings, so that this package depends on no other of Parley's.
  */
 public final class Meters {
 

@@ -30,24 +30,29 @@ class BareLoaderTest {
     }
 
     @Test
-    void tasksAreHandedOverUnderTheBareLoaderAndRunUnderTheSubmittersLoader() {
+    void tasksAreHandedOverUnderTheBareLoaderAndRunUnderTheApplicationsLoader() {
         List<ClassLoader> atHandOver = new ArrayList<>();
         List<Runnable> handedOver = new ArrayList<>();
         Executor container = task -> {
             atHandOver.add(Thread.currentThread().getContextClassLoader()); // what a managed executor captures
             handedOver.add(task);
         };
-        withContextLoader(application, () -> BareLoader.submitting(container).execute(() -> { }));
-        withContextLoader(application, () -> assertEquals(application, Thread.currentThread().getContextClassLoader()));
-        assertNull(atHandOver.get(0).getResource(BareLoaderTest.class.getName().replace('.', '/') + ".class"));
-
-        // the container's thread runs the task under the loader it captured, the bare one
+        List<Executor> made = new ArrayList<>();
+        withContextLoader(application, () -> made.add(BareLoader.submitting(container)));
+        Executor writers = made.get(0);
         List<ClassLoader> inTask = new ArrayList<>();
-        withContextLoader(atHandOver.get(0), handedOver.get(0));
         Runnable observed = () -> inTask.add(Thread.currentThread().getContextClassLoader());
-        withContextLoader(application, () -> BareLoader.submitting(container).execute(observed));
-        withContextLoader(atHandOver.get(1), handedOver.get(1));
-        assertEquals(List.of(application), inTask);
+
+        withContextLoader(application, () -> writers.execute(observed));
+        // a submission from inside a bare-loader send (its handler ran at once): the task still gets the application's
+        BareLoader.run(() -> writers.execute(observed));
+
+        for (int i = 0; i < 2; i++) {
+            ClassLoader captured = atHandOver.get(i);
+            assertNull(captured.getResource(BareLoaderTest.class.getName().replace('.', '/') + ".class"));
+            withContextLoader(captured, handedOver.get(i)); // the container's thread, under what it captured
+        }
+        assertEquals(List.of(application, application), inTask);
     }
 
     private static void withContextLoader(ClassLoader loader, Runnable code) {

@@ -338,14 +338,16 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         if (delivery == null) {
             return; // unsubscribed meanwhile
         }
+        StreamDelivery.Event event;
         try {
-            StreamDelivery.Event event = ChannelEvents.read(message);
-            if (event instanceof StreamDelivery.Posted posted) {
-                Meters.heardAfter(posted.message().timeMillis());
-            }
+            event = ChannelEvents.read(message);
             delivery.on(event);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "unreadable event on " + channel + ": " + message, e);
+            return;
+        }
+        if (event instanceof StreamDelivery.Posted posted) {
+            Meters.heardAfter(posted.message().timeMillis()); // after the delivery, which a meter must not stop
         }
     }
 
