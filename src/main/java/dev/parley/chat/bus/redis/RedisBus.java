@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -53,6 +54,10 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     private final HistoryLimits limits;
     /** How long a Redis call may take. */
     private final Duration timeout;
+    /** A failed catch-up read is tried again this much later (for up to the command timeout), off any lock. */
+    private static final long CATCH_UP_RETRY_MILLIS = 100;
+    private static final Executor CATCH_UP_RETRY = CompletableFuture.delayedExecutor(CATCH_UP_RETRY_MILLIS,
+            TimeUnit.MILLISECONDS, Runnable::run);
     private final ClusterNode node;
     private final RedisLink link;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -244,7 +249,8 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     @Override
     public void subscribe(Stream stream, StreamListener listener) {
         RedisKeys keys = RedisKeys.of(stream);
-        StreamDelivery delivery = new StreamDelivery(listener, (epoch, after) -> state(stream, epoch, after));
+        StreamDelivery delivery = new StreamDelivery(listener, (epoch, after) -> state(stream, epoch, after),
+                CATCH_UP_RETRY, (int) (timeout.toMillis() / CATCH_UP_RETRY_MILLIS));
         synchronized (subscribing) {
             deliveries.put(keys.channel(), delivery);
             subscriptions.put(stream, started(keys, delivery));

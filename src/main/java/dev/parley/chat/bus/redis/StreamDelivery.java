@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -55,9 +56,22 @@ final class StreamDelivery {
     private final CompletableFuture<Void> confirmation = new CompletableFuture<>();
     private final ArrayDeque<Event> waiting = new ArrayDeque<>();
 
-    StreamDelivery(StreamListener listener, BiFunction<Optional<String>, Long, CompletionStage<State>> read) {
+    /** Runs a catch-up's read again a moment later. */
+    private final Executor later;
+    /** How many times a failed catch-up read is tried again before what it was for is passed over. */
+    private final int retries;
+
+    /**
+     * A failed catch-up read is tried again on {@code later}, up to {@code retries} times, before the hole
+     * is passed over: pub/sub may be back before the commands' connection (seen: 120 ms apart after a Redis
+     * restart), and a read that failed in between must not cost the members a stored message.
+     */
+    StreamDelivery(StreamListener listener, BiFunction<Optional<String>, Long, CompletionStage<State>> read,
+            Executor later, int retries) {
         this.listener = listener;
         this.read = read;
+        this.later = later;
+        this.retries = retries;
     }
 
     /**
@@ -138,9 +152,22 @@ final class StreamDelivery {
             waiting.addFirst(trigger);
         }
         CompletableFuture<Void> told = new CompletableFuture<>();
-        Optional<String> from = Optional.ofNullable(epoch);
-        long after = delivered;
+        read(trigger, epoch == null ? 0 : retries, told); // a start's failure is its caller's to report
+        return told;
+    }
+
+    private void read(Event trigger, int retriesLeft, CompletableFuture<Void> told) {
+        Optional<String> from;
+        long after;
+        synchronized (this) {
+            from = Optional.ofNullable(epoch); // unchanged while reading: events wait
+            after = delivered;
+        }
         read.apply(from, after).whenComplete((state, failure) -> {
+            if (failure != null && retriesLeft > 0) {
+                later.execute(() -> read(trigger, retriesLeft - 1, told));
+                return;
+            }
             synchronized (this) {
                 if (failure != null) {
                     LOG.log(Level.WARNING, "could not read the stream's state", failure);
@@ -159,7 +186,6 @@ final class StreamDelivery {
                 told.complete(null);
             }
         });
-        return told;
     }
 
     private void apply(State state) {
