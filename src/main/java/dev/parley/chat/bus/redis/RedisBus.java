@@ -54,7 +54,10 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     private final HistoryLimits limits;
     /** How long a Redis call may take. */
     private final Duration timeout;
-    /** A failed catch-up read is tried again this much later (for up to the command timeout), off any lock. */
+    /**
+     * A failed catch-up read is tried again this much later, off any lock, as many times as fit in the
+     * command timeout (each try may itself take up to the timeout when Redis does not answer at all).
+     */
     private static final long CATCH_UP_RETRY_MILLIS = 100;
     private static final Executor CATCH_UP_RETRY = CompletableFuture.delayedExecutor(CATCH_UP_RETRY_MILLIS,
             TimeUnit.MILLISECONDS, Runnable::run);
