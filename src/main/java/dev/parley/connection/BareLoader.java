@@ -21,14 +21,7 @@ final class BareLoader {
 
     /** Runs {@code code} under the bare loader, then restores the thread's own. */
     static void run(Runnable code) {
-        Thread thread = Thread.currentThread();
-        ClassLoader own = thread.getContextClassLoader();
-        thread.setContextClassLoader(BARE);
-        try {
-            code.run();
-        } finally {
-            thread.setContextClassLoader(own);
-        }
+        runUnder(BARE, code);
     }
 
     /**
@@ -39,15 +32,17 @@ final class BareLoader {
      */
     static Executor submitting(Executor executor) {
         ClassLoader application = Thread.currentThread().getContextClassLoader();
-        return task -> run(() -> executor.execute(() -> {
-            Thread thread = Thread.currentThread();
-            ClassLoader own = thread.getContextClassLoader();
-            thread.setContextClassLoader(application);
-            try {
-                task.run();
-            } finally {
-                thread.setContextClassLoader(own);
-            }
-        }));
+        return task -> run(() -> executor.execute(() -> runUnder(application, task)));
+    }
+
+    private static void runUnder(ClassLoader loader, Runnable code) {
+        Thread thread = Thread.currentThread();
+        ClassLoader own = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            code.run();
+        } finally {
+            thread.setContextClassLoader(own);
+        }
     }
 }
