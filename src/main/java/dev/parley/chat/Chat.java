@@ -7,6 +7,7 @@ import dev.parley.chat.bus.Names;
 import dev.parley.chat.bus.Recovery;
 import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stream;
+import dev.parley.chat.protocol.v2.Event;
 import dev.parley.chat.protocol.v2.Position;
 import dev.parley.ops.Meters;
 import java.lang.ref.WeakReference;
@@ -20,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The chat engine both protocols drive: names, rooms and inboxes over the {@link ChatBus}. A message goes
@@ -44,7 +45,7 @@ public final class Chat {
     /** Rooms with members on this node. */
     private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
     /** Users with a session on this node: each has its inbox open here. */
-    private final AtomicInteger users = new AtomicInteger();
+    private final ConcurrentHashMap<String, LocalInbox> inboxes = new ConcurrentHashMap<>();
 
     public Chat(ChatSettings settings, ChatBus bus, ScheduledExecutorService scheduler, Clock clock) {
         this.settings = settings;
@@ -80,7 +81,7 @@ public final class Chat {
 
     /** Users with a session on this node. */
     public int localUsers() {
-        return users.get();
+        return inboxes.size();
     }
 
     /** Rooms with members on this node. */
@@ -98,18 +99,57 @@ public final class Chat {
 
     // ---- inboxes
 
-    /** Starts {@code user}'s inbox afresh (a freed name keeps nothing of its last holder) and delivers it to {@code peer}. */
-    CompletionStage<Recovery> openInbox(String user, Protocol protocol, Peer peer) {
-        users.incrementAndGet();
-        Stream inbox = Stream.inbox(user);
-        bus.drop(inbox);
-        bus.subscribe(inbox, new LocalInbox(protocol, peer));
-        return bus.recover(inbox, Optional.empty(), 0);
+    /**
+     * Opens the user's inbox to one of its sessions. An authenticated user's inbox outlives its sessions
+     * (bounded by the history settings): a v2 session is answered with {@code welcome} and what it missed
+     * since {@code since}, else the latest messages. An anonymous name's starts afresh, as the name keeps
+     * nothing of its last holder. A v1 session hears it live at once; the stage then tells nothing.
+     */
+    CompletionStage<Void> openInbox(Receiver device, Optional<Position> since, Function<Event.Resume, Event> welcome) {
+        boolean kept = settings.auth().isAuthenticatedName(device.user);
+        LocalInbox local = inboxes.compute(device.user, (user, existing) -> {
+            LocalInbox open = existing;
+            if (open == null) {
+                open = new LocalInbox(user);
+                Stream inbox = Stream.inbox(user);
+                if (!kept) {
+                    bus.drop(inbox);
+                }
+                bus.subscribe(inbox, open);
+            }
+            open.attach(device);
+            return open;
+        });
+        if (device.protocol == Protocol.V1) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return bus.recover(Stream.inbox(device.user), kept ? since : Optional.empty(), kept ? settings.onJoin() : 0)
+                .thenAccept(recovery -> {
+                    if (kept && since.isPresent()) {
+                        Meters.resumed(recovery.recovered());
+                    }
+                    local.resumed(device, recovery, welcome);
+                });
     }
 
-    void closeInbox(String user) {
-        users.decrementAndGet();
-        bus.retire(Stream.inbox(user));
+    /** The session is done with its user's inbox; an anonymous name's goes with its last session. */
+    void closeInbox(Receiver device) {
+        inboxes.computeIfPresent(device.user, (user, local) -> {
+            if (!local.detach(device)) {
+                return local;
+            }
+            if (settings.auth().isAuthenticatedName(user)) {
+                bus.unsubscribe(Stream.inbox(user));
+            } else {
+                bus.retire(Stream.inbox(user));
+            }
+            return null;
+        });
+    }
+
+    /** Whether a private message to {@code user} is kept while the user is offline: an authenticated user's is. */
+    boolean keepsInbox(String user) {
+        return settings.auth().isAuthenticatedName(user);
     }
 
     CompletionStage<Appended> whisper(String from, String to, String text, Optional<String> cid) {
@@ -143,7 +183,7 @@ public final class Chat {
             joined.attach(member);
             return joined;
         });
-        CompletionStage<Void> announced = bus.announceJoin(Stream.room(room), member.user, content);
+        CompletionStage<Void> announced = bus.announceJoin(Stream.room(room), member.holder, content);
         if (member.protocol == Protocol.V1) {
             return announced;
         }
@@ -161,15 +201,15 @@ public final class Chat {
     }
 
     /**
-     * The member stops hearing the room here once its leave is made, whether or not this node has heard it
-     * told yet (a cluster's bus tells it later), and even if it failed: a node that lost Redis has its
-     * members evicted by the others.
+     * The member stops hearing the room here as it leaves, before its leave is told (a leaver hears nothing
+     * of its own leave, as the tutorial's {@code logout} goes to the others), and even if the leave fails:
+     * a node that lost Redis has its members evicted by the others. The room stops listening here once the
+     * leave is made, if nobody else here is in.
      */
     CompletionStage<Void> leave(RoomMember member, String room, String content) {
-        return bus.announceLeave(Stream.room(room), member.user, content).whenComplete((done, failure) -> {
-            room(room).ifPresent(local -> local.detach(member));
-            forgetIfEmpty(room);
-        });
+        room(room).ifPresent(local -> local.detach(member));
+        return bus.announceLeave(Stream.room(room), member.holder, content)
+                .whenComplete((done, failure) -> forgetIfEmpty(room));
     }
 
     CompletionStage<Appended> post(String from, String room, String text, Optional<String> cid) {

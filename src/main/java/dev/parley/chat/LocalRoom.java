@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * A room as this node delivers it: its member list, the local members' subscriptions, and the presence
@@ -28,15 +27,16 @@ import java.util.logging.Logger;
  */
 final class LocalRoom implements StreamListener {
 
-    private static final Logger LOG = Logger.getLogger(LocalRoom.class.getName());
-
     final String name;
     private final ChatSettings settings;
     private final ScheduledExecutorService scheduler;
 
     /** Every member, in order of joining. */
     private final LinkedHashSet<String> members = new LinkedHashSet<>();
-    /** This node's members' subscriptions, by user; linked, as fan-out walks it for every event. */
+    /**
+     * This node's members' subscriptions, by user: its first session in the room, which links to its other
+     * devices' ({@link RoomMember#nextDevice}). Linked, as fan-out walks it for every event.
+     */
     private final Map<String, RoomMember> local = new LinkedHashMap<>();
     /** How many of them speak v1: v1's login and logout carry the whole user list, built only if someone hears it. */
     private int v1Members;
@@ -53,12 +53,25 @@ final class LocalRoom implements StreamListener {
         this.scheduler = scheduler;
     }
 
-    /** Subscribes a joining member; it holds back messages until {@link #resumed} hands them over. */
+    /**
+     * Subscribes a joining member; it holds back messages until {@link #resumed} hands them over. A user
+     * already listed here (another of its devices is in) is told no join: its {@code joined} need not wait.
+     */
     synchronized void attach(RoomMember member) {
         if (member.protocol == Protocol.V2) {
             member.startRecovering();
+            if (members.contains(member.user)) {
+                member.joinHeard.complete(null);
+            }
         }
-        count(local.put(member.user, member), -1);
+        RoomMember first = local.putIfAbsent(member.user, member);
+        if (first != null) {
+            RoomMember last = first;
+            while (last.nextDevice != null) {
+                last = last.nextDevice;
+            }
+            last.nextDevice = member;
+        }
         count(member, 1);
     }
 
@@ -70,18 +83,47 @@ final class LocalRoom implements StreamListener {
 
     /** Holds back messages for a member that repairs a gap by joining again. */
     synchronized boolean reattach(RoomMember member) {
-        if (local.get(member.user) != member) {
+        if (!isLocal(member)) {
             return false;
         }
         member.startRecovering();
         return true;
     }
 
-    /** A member that has left stops hearing the room, even before (or without) its leave being told here. */
+    /**
+     * A member that has left stops hearing the room, even before (or without) its leave being told here.
+     * Only this takes a session's subscription away: a leave told by the bus is the user's last session's,
+     * and one of its sessions here may already be joining again.
+     */
     synchronized void detach(RoomMember member) {
-        if (local.get(member.user) == member) {
-            count(local.remove(member.user), -1);
+        RoomMember first = local.get(member.user);
+        if (first == member) {
+            if (member.nextDevice != null) {
+                local.put(member.user, member.nextDevice);
+            } else {
+                local.remove(member.user);
+            }
+        } else {
+            RoomMember before = first;
+            while (before != null && before.nextDevice != member) {
+                before = before.nextDevice;
+            }
+            if (before == null) {
+                return;
+            }
+            before.nextDevice = member.nextDevice;
         }
+        member.nextDevice = null;
+        count(member, -1);
+    }
+
+    private boolean isLocal(RoomMember member) {
+        for (RoomMember device = local.get(member.user); device != null; device = device.nextDevice) {
+            if (device == member) {
+                return true;
+            }
+        }
+        return false;
     }
 
     synchronized boolean isEmpty() {
@@ -100,20 +142,22 @@ final class LocalRoom implements StreamListener {
             }
             String v1 = null;
             String v2 = null;
-            for (RoomMember member : local.values()) {
-                if (member.isRecovering()) {
-                    member.pending.add(message);
-                } else if (member.replayed(epoch, message.seq())) {
-                    continue;
-                } else if (member.protocol == Protocol.V1) {
-                    if (!member.announced) {
+            for (RoomMember first : local.values()) {
+                for (RoomMember member = first; member != null; member = member.nextDevice) {
+                    if (member.isRecovering()) {
+                        member.pending.add(message);
+                    } else if (member.replayed(epoch, message.seq())) {
                         continue;
+                    } else if (member.protocol == Protocol.V1) {
+                        if (!member.announced) {
+                            continue;
+                        }
+                        v1 = v1 != null ? v1 : Render.v1(message);
+                        queue(member, v1, written);
+                    } else {
+                        v2 = v2 != null ? v2 : Render.v2(Optional.of(name), epoch, message);
+                        queue(member, v2, written);
                     }
-                    v1 = v1 != null ? v1 : Render.v1(message);
-                    queue(member, v1, written);
-                } else {
-                    v2 = v2 != null ? v2 : Render.v2(Optional.of(name), epoch, message);
-                    queue(member, v2, written);
                 }
             }
             ChatLog.delivered(v2 != null ? v2 : v1 != null ? v1 : Render.v2(Optional.of(name), epoch, message),
@@ -172,8 +216,7 @@ final class LocalRoom implements StreamListener {
     private void join(String user, String content, List<Peer> written) {
         members.remove(user); // one who comes back goes to the end
         members.add(user);
-        RoomMember joining = local.get(user);
-        if (joining != null) {
+        for (RoomMember joining = local.get(user); joining != null; joining = joining.nextDevice) {
             joining.announced = true; // a v1 member's own login is the first it hears
             joining.joinHeard.complete(null);
         }
@@ -189,7 +232,6 @@ final class LocalRoom implements StreamListener {
         if (!members.remove(user)) {
             return;
         }
-        count(local.remove(user), -1);
         tellV1(() -> new ServerEvent.Logout(user, content, List.copyOf(members)), written);
         if (toldByName() && pending.contains(new Change(user, true))) {
             tellPresence(written);
@@ -206,28 +248,16 @@ final class LocalRoom implements StreamListener {
      */
     void resumed(RoomMember member, Recovery recovery, Optional<String> ref) {
         synchronized (this) {
-            if (local.get(member.user) != member || !member.isRecovering()) {
+            if (!isLocal(member) || !member.isRecovering()) {
                 return; // left or closed meanwhile
             }
             // what was held back meanwhile joins the replay: the joined reply's seq and member list are both
             // of now, so that every live event after it agrees with that list (a message held back from
             // someone who has left since is history, as the replayed ones are)
-            List<Stored> replay = new ArrayList<>(recovery.messages());
-            long expected = recovery.seq() + 1;
-            for (Stored message : member.pending) {
-                if (message.seq() < expected) {
-                    continue; // the recovery had it
-                }
-                if (message.seq() > expected) {
-                    long missing = expected;
-                    LOG.severe(() -> "room " + name + ": seq " + missing + " missing at the seam for " + member.user);
-                }
-                replay.add(message);
-                expected = message.seq() + 1;
-            }
+            List<Stored> replay = member.handOver(recovery, "room " + name);
             Optional<List<String>> names = members.size() <= settings.fullPresence()
                     ? Optional.of(List.copyOf(members)) : Optional.empty();
-            Event.Resume position = new Event.Resume(recovery.epoch(), expected - 1, recovery.recovered(),
+            Event.Resume position = new Event.Resume(recovery.epoch(), member.replayedTo, recovery.recovered(),
                     replay.size());
             String joined = V2Json.write(new Event.Joined(name, position, names, members.size(), ref));
             member.peer.enqueue(joined);
@@ -236,9 +266,6 @@ final class LocalRoom implements StreamListener {
                 member.peer.enqueue(Render.v2(Optional.of(name), recovery.epoch(), message));
             }
             ChatLog.replayed(name, replay.size(), member.peer);
-            member.pending = null;
-            member.replayedEpoch = recovery.epoch();
-            member.replayedTo = expected - 1;
             member.presenceSeen = pending.size(); // its member list already holds those changes
         }
         member.peer.flush();
@@ -316,19 +343,22 @@ final class LocalRoom implements StreamListener {
         boolean countChanged = members.size() != countTold;
         Map<Integer, String> frames = new HashMap<>();
         Map<String, Integer> receivers = new HashMap<>();
-        for (RoomMember member : local.values()) {
-            if (member.protocol != Protocol.V2 || member.isRecovering()) {
-                continue;
+        for (RoomMember first : local.values()) {
+            for (RoomMember member = first; member != null; member = member.nextDevice) {
+                if (member.protocol != Protocol.V2 || member.isRecovering()) {
+                    continue;
+                }
+                int from = Math.min(member.presenceSeen, pending.size());
+                member.presenceSeen = 0;
+                if (counting ? !countChanged : from == pending.size()) {
+                    continue;
+                }
+                String frame = frames.computeIfAbsent(from, start -> V2Json.write(counting
+                        ? new Event.PresenceCount(name, members.size())
+                        : presence(pending.subList(start, pending.size()))));
+                queue(member, frame, written);
+                receivers.merge(frame, 1, Integer::sum);
             }
-            int from = Math.min(member.presenceSeen, pending.size());
-            member.presenceSeen = 0;
-            if (counting ? !countChanged : from == pending.size()) {
-                continue;
-            }
-            String frame = frames.computeIfAbsent(from, start -> V2Json.write(counting
-                    ? new Event.PresenceCount(name, members.size()) : presence(pending.subList(start, pending.size()))));
-            queue(member, frame, written);
-            receivers.merge(frame, 1, Integer::sum);
         }
         receivers.forEach(ChatLog::delivered); // each frame with its own receivers, so none is counted twice
         pending.clear();
@@ -351,7 +381,7 @@ final class LocalRoom implements StreamListener {
         }
         String frame = ChatJson.write(event.get());
         int before = written.size();
-        for (RoomMember member : local.values()) {
+        for (RoomMember member : local.values()) { // v1 names are anonymous: one session each
             if (member.protocol == Protocol.V1 && member.announced) {
                 queue(member, frame, written);
             }

@@ -1,22 +1,13 @@
 package dev.parley.chat;
 
-import dev.parley.chat.bus.Stored;
-import java.util.ArrayList;
-import java.util.List;
+import dev.parley.chat.bus.Names;
 import java.util.concurrent.CompletableFuture;
 
-/**
- * One session's membership of one room, on this node. While it (re)joins, the room's messages are held
- * back in {@code pending} and handed over after the replay, minus what the replay already held: so there
- * is no gap and no duplicate at the seam. Guarded by the room's lock.
- */
-final class RoomMember {
+/** One session's membership of one room, on this node. Guarded by the room's lock. */
+final class RoomMember extends Receiver {
 
-    final String user;
-    final Protocol protocol;
-    final Peer peer;
-    /** Messages held back while a recovery is under way; null once live. */
-    List<Stored> pending;
+    /** The session's claim of its name: what the bus counts the user's sessions in the room by. */
+    final Names.Claim holder;
     /** How many of the room's untold presence changes this member's member list already reflects. */
     int presenceSeen;
     /**
@@ -26,36 +17,15 @@ final class RoomMember {
      */
     boolean announced;
     /**
-     * Done once this node has heard the member's own join: a cluster's bus tells it on another connection
+     * Done once this node knows the user as a member: a cluster's bus tells the join on another connection
      * than the one that made it, and the member's {@code joined} must list the member itself.
      */
     final CompletableFuture<Void> joinHeard = new CompletableFuture<>();
+    /** The same user's next session in the room on this node (another device), in order of joining. */
+    RoomMember nextDevice;
 
-    RoomMember(String user, Protocol protocol, Peer peer) {
-        this.user = user;
-        this.protocol = protocol;
-        this.peer = peer;
-    }
-
-    /**
-     * Where its last replay ended: on a cluster the recovery is read from Redis, which can be ahead of what
-     * this node has heard on the channel, so a message the replay held may still come live after it.
-     */
-    String replayedEpoch;
-    long replayedTo;
-
-    /** Whether a live message was already in this member's replay. */
-    boolean replayed(String epoch, long seq) {
-        return seq <= replayedTo && epoch.equals(replayedEpoch);
-    }
-
-    boolean isRecovering() {
-        return pending != null;
-    }
-
-    void startRecovering() {
-        if (pending == null) {
-            pending = new ArrayList<>();
-        }
+    RoomMember(Names.Claim holder, Protocol protocol, Peer peer) {
+        super(holder.name(), protocol, peer);
+        this.holder = holder;
     }
 }

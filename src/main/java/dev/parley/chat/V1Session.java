@@ -1,6 +1,5 @@
 package dev.parley.chat;
 
-import dev.parley.chat.bus.Names;
 import dev.parley.chat.protocol.ChatJson;
 import dev.parley.chat.protocol.ClientMessage;
 import dev.parley.chat.protocol.ErrorCode;
@@ -30,7 +29,8 @@ final class V1Session implements ChatSession {
     private final Turns turns = new Turns();
     /** The user this connection is registered as, with its lobby membership; null when not registered. */
     private RoomMember member;
-    private Names.Claim claim;
+    /** Its inbox's delivery here, while registered. */
+    private Receiver inbox;
 
     V1Session(Chat chat, Peer peer) {
         this.chat = chat;
@@ -107,14 +107,14 @@ final class V1Session implements ChatSession {
             return DONE;
         }
         // the next request waits for the join, so that the user's first message comes after its login
-        return watch(chat.names().claim(register.uuid()).thenCompose(held -> {
+        return watch(chat.names().claim(register.uuid(), 1).thenCompose(held -> {
             if (held.isEmpty()) {
                 refuse(ErrorCode.UUID_TAKEN, "uuid '" + register.uuid() + "' is taken");
                 return DONE;
             }
-            claim = held.get();
-            member = new RoomMember(register.uuid(), Protocol.V1, peer);
-            watch(chat.openInbox(member.user, Protocol.V1, peer));
+            member = new RoomMember(held.get(), Protocol.V1, peer);
+            inbox = new Receiver(member.user, Protocol.V1, peer);
+            watch(chat.openInbox(inbox, Optional.empty(), resume -> null));
             return chat.join(member, ChatSettings.LOBBY, Optional.empty(), register.content(), Optional.empty());
         }));
     }
@@ -154,12 +154,11 @@ final class V1Session implements ChatSession {
     /** Leaves the lobby, then frees the name: a register again waits for both. */
     private CompletionStage<?> leave(String content) {
         RoomMember leaving = member;
-        Names.Claim held = claim;
         member = null;
-        claim = null;
         CompletionStage<Void> left = watch(chat.leave(leaving, ChatSettings.LOBBY, content));
-        chat.closeInbox(leaving.user);
-        return left.handle((done, failure) -> null).thenCompose(done -> watch(chat.names().release(held)));
+        chat.closeInbox(inbox);
+        inbox = null;
+        return left.handle((done, failure) -> null).thenCompose(done -> watch(chat.names().release(leaving.holder)));
     }
 
     /** A chat step that fails is the bus's failure (Redis unreachable): logged, and the client told. */

@@ -6,6 +6,7 @@ import dev.parley.chat.bus.Stored;
 import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.chat.protocol.v2.Event;
+import dev.parley.chat.protocol.v2.Position;
 import dev.parley.chat.protocol.v2.Request;
 import dev.parley.chat.protocol.v2.V2Json;
 import dev.parley.connection.Disconnect;
@@ -39,6 +40,8 @@ final class V2Session implements ChatSession {
     /** The name this session holds, once {@code hello} is done. */
     private String user;
     private Names.Claim claim;
+    /** Its user's inbox's delivery here, once {@code hello} is done. */
+    private Receiver inbox;
     private final Map<String, RoomMember> rooms = new LinkedHashMap<>();
     /** Who the token says the user is, where tokens are required; null before the hello. */
     private TokenVerifier.Identity identity;
@@ -127,7 +130,7 @@ final class V2Session implements ChatSession {
             if (user != null) {
                 rooms.forEach((room, member) -> watch(chat.leave(member, room, ""), Optional.empty(), Optional.empty()));
                 rooms.clear();
-                chat.closeInbox(user);
+                chat.closeInbox(inbox);
                 watch(chat.names().release(claim), Optional.empty(), Optional.empty());
             }
             return DONE;
@@ -142,7 +145,7 @@ final class V2Session implements ChatSession {
             unauthorized("this server takes a token in hello, not a user", hello.ref());
             return DONE;
         }
-        return claim(hello.user(), hello.ref());
+        return claim(hello.user(), hello.inbox(), hello.ref());
     }
 
     private CompletionStage<?> alreadyHello(Optional<String> ref) {
@@ -168,7 +171,7 @@ final class V2Session implements ChatSession {
             return DONE;
         }
         identity = verified;
-        return claim(verified.user(), hello.ref()).thenRun(() -> {
+        return claim(verified.user(), hello.inbox(), hello.ref()).thenRun(() -> {
             if (user != null) {
                 cancel(helloDeadline);
                 checkExpiry();
@@ -188,13 +191,20 @@ final class V2Session implements ChatSession {
         return verified;
     }
 
-    private CompletionStage<?> claim(String name, Optional<String> ref) {
-        return watch(chat.names().claim(name).thenCompose(held -> {
-            if (held.isEmpty()) {
-                refuse(ErrorCode.UUID_TAKEN, "user '" + name + "' is taken", ref, Optional.empty());
-                return DONE;
+    /** An anonymous name is one session's; an authenticated user's is up to as many as its devices may be. */
+    private CompletionStage<?> claim(String name, Optional<Position> since, Optional<String> ref) {
+        int most = chat.settings().auth().holdersOf(name);
+        return watch(chat.names().claim(name, most).thenCompose(held -> {
+            if (held.isPresent()) {
+                return welcome(held.get(), since, ref);
             }
-            return welcome(name, ref, held.get());
+            if (most == 1) {
+                refuse(ErrorCode.UUID_TAKEN, "user '" + name + "' is taken", ref, Optional.empty());
+            } else {
+                refuse(ErrorCode.TOO_MANY_CONNECTIONS, "user '" + name + "' holds " + most
+                        + " connections already; close one first", ref, Optional.empty());
+            }
+            return DONE;
         }), ref, Optional.empty());
     }
 
@@ -261,26 +271,29 @@ final class V2Session implements ChatSession {
     }
 
     /**
-     * The name is this session's once its inbox is open. If that fails, the client hears {@code unavailable}
-     * and may say hello again, so the name goes back and the inbox is let go rather than kept half made.
+     * The name is this session's once its inbox is open; the inbox answers with {@code welcome} and the
+     * messages the user missed. If that fails, the client hears {@code unavailable} and may say hello again,
+     * so the claim goes back and the inbox is let go rather than kept half made.
      */
-    private CompletionStage<Void> welcome(String name, Optional<String> ref, Names.Claim held) {
-        // the inbox starts afresh with the name, so there is nothing to recover
-        return chat.openInbox(name, Protocol.V2, peer).handle((inbox, failure) -> {
-            if (failure != null) {
-                chat.closeInbox(name);
-                chat.names().release(held).exceptionally(notReleased -> {
-                    // the node's lease still holds it: freed when the node leaves or lapses
-                    LOG.log(Level.WARNING, "name '" + name + "' of a failed hello was not released", notReleased);
+    private CompletionStage<Void> welcome(Names.Claim held, Optional<Position> since, Optional<String> ref) {
+        String name = held.name();
+        Receiver device = new Receiver(name, Protocol.V2, peer);
+        return chat.openInbox(device, since, position -> new Event.Welcome(name, position, ref))
+                .handle((welcomed, failure) -> {
+                    if (failure != null) {
+                        chat.closeInbox(device);
+                        chat.names().release(held).exceptionally(notReleased -> {
+                            // the node's lease still holds it: freed when the node leaves or lapses
+                            LOG.log(Level.WARNING, "name '" + name + "' of a failed hello was not released", notReleased);
+                            return null;
+                        });
+                        throw new CompletionException(failure);
+                    }
+                    claim = held;
+                    user = name;
+                    inbox = device;
                     return null;
                 });
-                throw new CompletionException(failure);
-            }
-            claim = held;
-            user = name;
-            send(new Event.Welcome(user, new Event.Resume(inbox.epoch(), inbox.seq(), false, 0), ref));
-            return null;
-        });
     }
 
     /**
@@ -306,7 +319,7 @@ final class V2Session implements ChatSession {
             refuse(ErrorCode.TOO_MANY_ROOMS, "the server holds as many rooms as it may", join.ref(), Optional.empty());
             return DONE;
         }
-        member = new RoomMember(user, Protocol.V2, peer);
+        member = new RoomMember(claim, Protocol.V2, peer);
         rooms.put(join.room(), member);
         return watch(chat.join(member, join.room(), join.since(), "", join.ref()), join.ref(), Optional.empty());
     }
@@ -332,11 +345,16 @@ final class V2Session implements ChatSession {
                         send.ref())), send.ref(), Optional.of(send.cid()));
     }
 
-    /** The next request waits for the check, so that two private sends are stored in the order sent. */
+    /**
+     * An authenticated user's inbox keeps what comes while it is offline; an anonymous one must be online.
+     * The next request waits for the check, so that two private sends are stored in the order sent.
+     */
     private CompletionStage<?> send(Request.SendToUser send) {
         Optional<String> cid = Optional.of(send.cid());
-        return watch(chat.names().isHeld(send.to()).thenAccept(held -> {
-            if (!held) {
+        CompletionStage<Boolean> reachable = chat.keepsInbox(send.to()) ? CompletableFuture.completedFuture(true)
+                : chat.names().isHeld(send.to());
+        return watch(reachable.thenAccept(online -> {
+            if (!online) {
                 refuse(ErrorCode.NO_SUCH_USER, "no user '" + send.to() + "' is online", send.ref(), cid);
                 return;
             }

@@ -184,6 +184,11 @@ public class ParleyConfig {
     @ConfigProperty(name = "parley.auth.v1", defaultValue = "refuse")
     String authV1;
 
+    @Inject
+    @ConfigProperty(name = "parley.auth.max-connections-per-user",
+            defaultValue = AuthSettings.DEFAULT_MAX_CONNECTIONS_PER_USER)
+    int authMaxConnectionsPerUser;
+
     // what every handshake or connection needs, derived from the settings above once
     private final Map<ParleyEndpoint, Integer> maxMessageBytesPerEndpoint = new EnumMap<>(ParleyEndpoint.class);
     private OriginPolicy originPolicy;
@@ -261,7 +266,7 @@ public class ParleyConfig {
             default -> throw new IllegalArgumentException("parley.auth.v1 is 'refuse' or 'anonymous', not " + authV1);
         };
         return new AuthSettings(Optional.of(tokens), Duration.ofSeconds(authHelloTimeoutSeconds),
-                Duration.ofSeconds(authGraceSeconds), v1Anonymous);
+                Duration.ofSeconds(authGraceSeconds), v1Anonymous, authMaxConnectionsPerUser);
     }
 
     private Optional<String> setting(String name) {

@@ -10,11 +10,14 @@ import java.util.Optional;
  * @param helloTimeout how long a connection may stay without a {@code hello} in token mode
  * @param grace        how long past its token's expiry a connection stays without a refresh
  * @param v1Anonymous  whether v1 clients, which have no token, may chat anonymously beside authenticated users
+ * @param maxConnectionsPerUser how many connections one authenticated user may hold at once (its devices)
  */
-public record AuthSettings(Optional<TokenVerifier> tokens, Duration helloTimeout, Duration grace, boolean v1Anonymous) {
+public record AuthSettings(Optional<TokenVerifier> tokens, Duration helloTimeout, Duration grace, boolean v1Anonymous,
+        int maxConnectionsPerUser) {
 
     public static final String DEFAULT_HELLO_TIMEOUT_SECONDS = "10";
     public static final String DEFAULT_GRACE_SECONDS = "30";
+    public static final String DEFAULT_MAX_CONNECTIONS_PER_USER = "10";
 
     /**
      * Where tokens are required, anonymous (v1) users' names start with this, and no token's user's does:
@@ -23,17 +26,36 @@ public record AuthSettings(Optional<TokenVerifier> tokens, Duration helloTimeout
     public static final String GUEST_PREFIX = "guest-";
 
     /** Any free name, as the tutorial's chat: the default. */
-    public static final AuthSettings ANONYMOUS = new AuthSettings(Optional.empty(), Duration.ZERO, Duration.ZERO, true);
+    public static final AuthSettings ANONYMOUS = new AuthSettings(Optional.empty(), Duration.ZERO, Duration.ZERO, true, 1);
 
     public AuthSettings {
         if (tokens.isPresent() && (helloTimeout.isNegative() || helloTimeout.isZero() || grace.isNegative())) {
             throw new IllegalArgumentException("parley.auth.hello-timeout-seconds must be positive and "
                     + "parley.auth.grace-seconds not negative");
         }
+        if (maxConnectionsPerUser < 1) {
+            throw new IllegalArgumentException("parley.auth.max-connections-per-user must be at least 1");
+        }
     }
 
     public boolean requiresTokens() {
         return tokens.isPresent();
+    }
+
+    /**
+     * How many sessions may hold {@code name} at once: an authenticated user's devices, up to the limit; an
+     * anonymous name one session, so that nobody passes for someone else by reusing a name that is free.
+     */
+    public int holdersOf(String name) {
+        return isAuthenticatedName(name) ? maxConnectionsPerUser : 1;
+    }
+
+    /**
+     * Whether {@code name} is an authenticated user's, whose inbox outlives its connections: where tokens
+     * are required, every name but a guest's.
+     */
+    public boolean isAuthenticatedName(String name) {
+        return requiresTokens() && !name.startsWith(GUEST_PREFIX);
     }
 
     /** The modes of {@code parley.auth.mode}. */

@@ -30,13 +30,14 @@ class ChatAuthTest {
 
     private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration GRACE = Duration.ofSeconds(30);
+    private static final int MAX_DEVICES = 3;
 
     private ChatTestKit kit = kit(false);
 
     private static ChatTestKit kit(boolean v1Anonymous) {
         TokenVerifier tokens = TokenVerifier.withSecret(TestTokens.SECRET, Optional.empty(), Optional.empty());
         ChatTestKit kit = new ChatTestKit(ChatTestKit.settings().auth(new AuthSettings(Optional.of(tokens), HELLO_TIMEOUT,
-                GRACE, v1Anonymous)));
+                GRACE, v1Anonymous, MAX_DEVICES)));
         kit.advance(Duration.between(kit.clock.instant(), Instant.now())); // tokens expire in real time
         return kit;
     }
@@ -210,5 +211,112 @@ class ChatAuthTest {
         assertInstanceOf(ServerEvent.Login.class, allowed.next());
         kit.advance(HELLO_TIMEOUT.plusSeconds(1));
         assertNull(allowed.peer.closed, "guests stay where v1 may chat anonymously");
+    }
+
+    // ---- several devices per user, and inboxes that outlive connections
+
+    private Event.Welcome device(V2Client client, String user) {
+        hello(client, token(user, c -> c), "h");
+        return client.next(Event.Welcome.class);
+    }
+
+    private static List<String> texts(List<Event> events) {
+        return events.stream().filter(Event.Message.class::isInstance).map(e -> ((Event.Message) e).text()).toList();
+    }
+
+    @Test
+    void aUsersDevicesEachHearTheRoomAndItsPrivateMessagesButPresenceTellsTheUserOnce() {
+        V2Client bob = kit.v2();
+        device(bob, "bob");
+        bob.join("tea");
+        bob.skipAll();
+        V2Client phone = kit.v2();
+        device(phone, "alice");
+        assertEquals(List.of("bob", "alice"), phone.join("tea").members().orElseThrow());
+        kit.presenceInterval();
+        assertEquals(List.of(new Event.Presence("tea", List.of("alice"), List.of())), bob.all().stream()
+                .filter(Event.Presence.class::isInstance).toList());
+        V2Client laptop = kit.v2();
+        device(laptop, "alice");
+        assertEquals(List.of("bob", "alice"), laptop.join("tea").members().orElseThrow(), "listed once");
+        kit.presenceInterval();
+        assertEquals(List.of(), bob.all(), "the second device's join is no news");
+        phone.skipAll();
+
+        bob.says("{'type':'send','room':'tea','text':'to the room','cid':'c1'}");
+        bob.says("{'type':'send','to':'alice','text':'to alice','cid':'c2'}");
+        for (V2Client device : List.of(phone, laptop)) {
+            assertEquals(List.of("to the room", "to alice"), texts(device.all()), "each device hears both");
+        }
+        phone.says("{'type':'send','to':'bob','text':'from my phone','cid':'c3'}");
+        assertEquals(List.of("from my phone"), texts(laptop.all()), "a device sees what another sent privately");
+
+        phone.closes();
+        kit.presenceInterval();
+        bob.skipAll();
+        assertEquals(List.of(), bob.all().stream().filter(Event.Presence.class::isInstance).toList(),
+                "no leave while a device is in");
+        laptop.says("{'type':'leave','room':'tea'}");
+        kit.presenceInterval();
+        assertEquals(List.of(new Event.Presence("tea", List.of(), List.of("alice"))), bob.all().stream()
+                .filter(Event.Presence.class::isInstance).toList(), "the leave goes out with the last device");
+        assertEquals(List.of("bob", "alice"), kit.chat.names().list().toCompletableFuture().join());
+    }
+
+    @Test
+    void aUserHoldsAtMostTheDevicesItMayAndAnonymousNamesStayOneEach() {
+        List<V2Client> devices = new java.util.ArrayList<>();
+        for (int i = 0; i < MAX_DEVICES; i++) {
+            V2Client device = kit.v2();
+            device(device, "carol");
+            devices.add(device);
+        }
+        V2Client oneTooMany = kit.v2();
+        hello(oneTooMany, token("carol", c -> c), "h4");
+        Event.Error error = assertInstanceOf(Event.Error.class, oneTooMany.next());
+        assertEquals(ErrorCode.TOO_MANY_CONNECTIONS, error.code());
+        assertEquals(Optional.of("h4"), error.ref());
+        devices.get(0).closes();
+        device(oneTooMany, "carol"); // one went: room for another
+
+        kit = kit(true);
+        V1Client guest = kit.v1();
+        guest.next();
+        guest.says("{'type':'register','uuid':'guest-gus','content':''}");
+        guest.next(); // its login
+        V1Client again = kit.v1();
+        again.next();
+        again.says("{'type':'register','uuid':'guest-gus','content':''}");
+        assertEquals(ErrorCode.UUID_TAKEN, assertInstanceOf(ServerEvent.Error.class, again.next()).code());
+    }
+
+    @Test
+    void anOfflineUsersPrivateMessagesAreKeptAndShownAtItsNextHello() {
+        V2Client dave = kit.v2();
+        device(dave, "dave");
+        dave.says("{'type':'send','to':'erin','text':'one','cid':'c1'}");
+        V2Client erin = kit.v2();
+        Event.Welcome welcome = device(erin, "erin");
+        assertEquals(1, welcome.inbox().missed(), "erin was never online: the latest are shown");
+        assertEquals(List.of("one"), texts(erin.all()));
+        Event.Resume seen = welcome.inbox();
+        erin.closes();
+
+        dave.says("{'type':'send','to':'erin','text':'two','cid':'c2'}");
+        dave.says("{'type':'send','to':'erin','text':'three','cid':'c3'}");
+        Event.Ack ack = assertInstanceOf(Event.Ack.class, dave.all().stream().filter(Event.Ack.class::isInstance)
+                .reduce((a, b) -> b).orElseThrow());
+        assertEquals("c3", ack.cid(), "acknowledged though erin is offline");
+
+        V2Client back = kit.v2();
+        back.says("{'type':'hello','token':'" + token("erin", c -> c) + "','inbox':{'epoch':'" + seen.epoch()
+                + "','seq':" + seen.seq() + "}}");
+        Event.Welcome resumed = back.next(Event.Welcome.class);
+        assertEquals(true, resumed.inbox().recovered());
+        assertEquals(2, resumed.inbox().missed());
+        assertEquals(List.of("two", "three"), texts(back.all()), "exactly the missed ones, in order");
+        dave.says("{'type':'send','to':'guest-nobody','text':'?','cid':'c4'}");
+        assertEquals(ErrorCode.NO_SUCH_USER, assertInstanceOf(Event.Error.class, dave.all().get(0)).code(),
+                "an anonymous name's inbox is not kept");
     }
 }

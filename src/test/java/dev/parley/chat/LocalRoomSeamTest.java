@@ -3,6 +3,7 @@ package dev.parley.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.parley.chat.ChatTestKit.RecordingPeer;
+import dev.parley.chat.bus.Names;
 import dev.parley.chat.bus.Recovery;
 import dev.parley.chat.bus.Stored;
 import java.util.List;
@@ -21,7 +22,7 @@ class LocalRoomSeamTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final LocalRoom room = new LocalRoom("seam", ChatTestKit.settings().build(), scheduler);
     private final RecordingPeer peer = new RecordingPeer();
-    private final RoomMember member = new RoomMember("ann", Protocol.V2, peer);
+    private final RoomMember member = new RoomMember(new Names.Claim("ann", "1"), Protocol.V2, peer);
 
     @AfterEach
     void stop() {

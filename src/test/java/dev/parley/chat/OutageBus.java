@@ -43,13 +43,13 @@ final class OutageBus implements ChatBus {
     }
 
     @Override
-    public CompletionStage<Void> announceJoin(Stream room, String user, String content) {
-        return bus.announceJoin(room, user, content);
+    public CompletionStage<Void> announceJoin(Stream room, Names.Claim member, String content) {
+        return bus.announceJoin(room, member, content);
     }
 
     @Override
-    public CompletionStage<Void> announceLeave(Stream room, String user, String content) {
-        return bus.announceLeave(room, user, content);
+    public CompletionStage<Void> announceLeave(Stream room, Names.Claim member, String content) {
+        return bus.announceLeave(room, member, content);
     }
 
     @Override

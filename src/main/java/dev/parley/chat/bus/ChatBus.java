@@ -28,11 +28,15 @@ public interface ChatBus {
      */
     CompletionStage<Appended> appendPrivate(Draft draft);
 
-    /** Tells the room's listeners that {@code user} joined, in order with its messages. */
-    CompletionStage<Void> announceJoin(Stream room, String user, String content);
+    /**
+     * The session that holds {@code member} joins the room. A user is in a room while any of its sessions
+     * is (its devices): the room's listeners hear that the user joined, in order with its messages, when
+     * its first session joins, and that it left when its last one leaves.
+     */
+    CompletionStage<Void> announceJoin(Stream room, Names.Claim member, String content);
 
-    /** Tells the room's listeners that {@code user} left, in order with its messages. */
-    CompletionStage<Void> announceLeave(Stream room, String user, String content);
+    /** The session that holds {@code member} leaves the room; see {@link #announceJoin}. */
+    CompletionStage<Void> announceLeave(Stream room, Names.Claim member, String content);
 
     /**
      * What a client that last saw {@code since} is owed (see {@link Recovery}); without {@code since}, or

@@ -68,14 +68,14 @@ public final class LocalBus implements ChatBus {
     }
 
     @Override
-    public CompletionStage<Void> announceJoin(Stream room, String user, String content) {
-        stream(room).joined(user, content);
+    public CompletionStage<Void> announceJoin(Stream room, Names.Claim member, String content) {
+        stream(room).joined(member.name(), content);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletionStage<Void> announceLeave(Stream room, String user, String content) {
-        stream(room).left(user, content);
+    public CompletionStage<Void> announceLeave(Stream room, Names.Claim member, String content) {
+        stream(room).left(member.name(), content);
         return CompletableFuture.completedFuture(null);
     }
 

@@ -1,32 +1,38 @@
 package dev.parley.chat.bus;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** The names of a single node, in memory; every call completes before it returns. */
 final class LocalNames implements Names {
 
-    /** Name to token, in order of claiming. */
-    private final Map<String, String> holders = new LinkedHashMap<>();
+    /** Name to its claims' tokens, in order of first claiming. */
+    private final Map<String, Set<String>> holders = new LinkedHashMap<>();
     private long claims;
 
     @Override
-    public synchronized CompletionStage<Optional<Claim>> claim(String name) {
-        if (holders.containsKey(name)) {
+    public synchronized CompletionStage<Optional<Claim>> claim(String name, int most) {
+        Set<String> held = holders.computeIfAbsent(name, free -> new HashSet<>(2));
+        if (held.size() >= most) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         String token = Long.toString(++claims);
-        holders.put(name, token);
+        held.add(token);
         return CompletableFuture.completedFuture(Optional.of(new Claim(name, token)));
     }
 
     @Override
     public synchronized CompletionStage<Void> release(Claim claim) {
-        holders.remove(claim.name(), claim.token());
+        Set<String> held = holders.get(claim.name());
+        if (held != null && held.remove(claim.token()) && held.isEmpty()) {
+            holders.remove(claim.name());
+        }
         return CompletableFuture.completedFuture(null);
     }
 

@@ -3,8 +3,10 @@ package dev.parley.chat.bus;
 import dev.parley.chat.protocol.v2.Position;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -24,6 +26,8 @@ final class LocalStream {
     /** Set once the bus has forgotten this stream: a store racing with that goes to its successor. */
     private boolean dropped;
     private StreamListener listener;
+    /** A room's members: how many sessions of each user are in it (its devices). */
+    private final Map<String, Integer> sessions = new HashMap<>();
     /** When this stream last stored a message (bus clock millis): the budget evicts the idlest first. */
     private volatile long lastActive;
 
@@ -61,14 +65,19 @@ final class LocalStream {
         return message;
     }
 
+    /** A session of {@code user} joined; the listener hears it if it is the user's first here. */
     synchronized void joined(String user, String content) {
-        if (listener != null) {
+        if (sessions.merge(user, 1, Integer::sum) == 1 && listener != null) {
             listener.joined(user, content);
         }
     }
 
+    /** A session of {@code user} left; the listener hears it if it was the user's last here. */
     synchronized void left(String user, String content) {
-        if (listener != null) {
+        if (!sessions.containsKey(user)) {
+            return;
+        }
+        if (sessions.computeIfPresent(user, (name, held) -> held == 1 ? null : held - 1) == null && listener != null) {
             listener.left(user, content);
         }
     }

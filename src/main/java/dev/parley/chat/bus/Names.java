@@ -5,24 +5,28 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Who holds which user name: one name space for both protocols and, on a cluster, for all nodes; each
- * name is held by one session at a time. A claim is a token, so that only its holder frees the name:
- * after a node was evicted, a late release of its old claim cannot free the name's new holder.
+ * Who holds which user name: one name space for both protocols and, on a cluster, for all nodes. A name is
+ * held by up to as many sessions as its claims allow: one for an anonymous name, an authenticated user's
+ * devices for a token's. Each claim is a token of its own, so that only its holder frees it: after a node
+ * was evicted, a late release of its old claim cannot free a new holder's.
  */
 public interface Names {
 
-    /** Claims {@code name}; empty if someone holds it. */
-    CompletionStage<Optional<Claim>> claim(String name);
+    /** Claims {@code name} for one more session; empty if {@code most} sessions hold it already. */
+    CompletionStage<Optional<Claim>> claim(String name, int most);
 
-    /** Frees the claim's name, if the claim still holds it. */
+    /** Frees the claim, if it still holds its name; the name is free once its last claim is. */
     CompletionStage<Void> release(Claim claim);
 
     CompletionStage<Boolean> isHeld(String name);
 
-    /** Every name held, in order of claiming. */
+    /** Every name held, in order of first claiming. */
     CompletionStage<List<String>> list();
 
-    /** A name as one session holds it. */
+    /**
+     * A name as one session holds it. The token is unique among every claim this bus ever made, so it also
+     * names the session's memberships (see {@link ChatBus#announceJoin}).
+     */
     record Claim(String name, String token) {
     }
 }

@@ -23,7 +23,9 @@ public enum ErrorCode {
     /** A missing, bad or expired token, or a v1 register where tokens are required: the connection closes (4001). */
     UNAUTHORIZED,
     /** A join of a room that the user's token does not list. */
-    FORBIDDEN;
+    FORBIDDEN,
+    /** A hello of an authenticated user that holds {@code parley.auth.max-connections-per-user} connections already. */
+    TOO_MANY_CONNECTIONS;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -32,9 +32,10 @@ class LocalBusTest {
         bus.subscribe(TEA, heard);
         Appended first = done(bus.append(TEA, draft("alice", "one")));
         Appended second = done(bus.append(TEA, draft("bob", "two")));
-        done(bus.announceJoin(TEA, "carol", "hi"));
+        Names.Claim carol = new Names.Claim("carol", "1");
+        done(bus.announceJoin(TEA, carol, "hi"));
         Appended third = done(bus.append(TEA, draft("carol", "three")));
-        done(bus.announceLeave(TEA, "carol", "bye"));
+        done(bus.announceLeave(TEA, carol, "bye"));
 
         assertEquals(new Appended(first.epoch(), 1, false), first);
         assertEquals(new Appended(first.epoch(), 2, false), second);

@@ -188,27 +188,28 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Void> announceJoin(Stream room, String user, String content) {
-        return membership(room, "j", user, content);
+    public CompletionStage<Void> announceJoin(Stream room, Names.Claim member, String content) {
+        return membership(room, "j", member, content);
     }
 
     @Override
-    public CompletionStage<Void> announceLeave(Stream room, String user, String content) {
-        return membership(room, "l", user, content);
+    public CompletionStage<Void> announceLeave(Stream room, Names.Claim member, String content) {
+        return membership(room, "l", member, content);
     }
 
     /**
-     * A join is filed under this node's lease before it is made, so that a reaper finds it should the
-     * node die; both wait for the node to know the room's state, so that the join's version is after it.
+     * A join is filed under the lease of the node that holds the session before it is made, so that a
+     * reaper finds it should the node die; both wait for the node to know the room's state, so that the
+     * join's version is after it.
      */
-    private CompletionStage<Void> membership(Stream room, String kind, String user, String content) {
+    private CompletionStage<Void> membership(Stream room, String kind, Names.Claim member, String content) {
         RedisKeys keys = RedisKeys.of(room);
-        String lease = node.lease();
         CompletionStage<?> filed = "j".equals(kind)
-                ? ready(room).thenCompose(ready -> redis.sadd(RedisKeys.roomsOf(lease), room.name()))
+                ? ready(room).thenCompose(ready -> redis.sadd(RedisKeys.roomsOf(RedisNames.leaseOf(member)), room.name()))
                 : ready(room);
-        return filed.thenCompose(done -> MEMBERSHIP.<Long>run(redis, keys.membership(), kind, user, content,
-                keys.channel(), Long.toString(limits.ttl().toMillis()), Epochs.next(), lease)).thenApply(changed -> null);
+        return filed.thenCompose(done -> MEMBERSHIP.<Long>run(redis, keys.membership(), kind, member.name(), content,
+                keys.channel(), Long.toString(limits.ttl().toMillis()), Epochs.next(), member.token()))
+                .thenApply(changed -> null);
     }
 
     @Override

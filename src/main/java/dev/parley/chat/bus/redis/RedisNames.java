@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * The cluster's user names, in Redis: a claim's token is the claiming node's lease and a number, and
- * each lease's names are filed apart, so that evicting a dead node frees its names (and only those).
+ * each lease's claims are filed apart, so that evicting a dead node frees its claims (and only those).
  */
 final class RedisNames implements Names {
 
@@ -29,17 +29,22 @@ final class RedisNames implements Names {
     }
 
     @Override
-    public CompletionStage<Optional<Claim>> claim(String name) {
+    public CompletionStage<Optional<Claim>> claim(String name, int most) {
         String holder = lease.get();
         Claim claim = new Claim(name, holder + "/" + claims.incrementAndGet());
-        return CLAIM.<Long>run(redis, RedisKeys.names(holder), name, claim.token())
+        return CLAIM.<Long>run(redis, RedisKeys.names(holder), name, claim.token(), Integer.toString(most))
                 .thenApply(claimed -> claimed == 1 ? Optional.of(claim) : Optional.empty());
     }
 
     @Override
     public CompletionStage<Void> release(Claim claim) {
-        String holder = claim.token().substring(0, claim.token().lastIndexOf('/'));
-        return RELEASE.<Long>run(redis, RedisKeys.names(holder), claim.name(), claim.token()).thenApply(freed -> null);
+        return RELEASE.<Long>run(redis, RedisKeys.names(leaseOf(claim)), claim.name(), claim.token())
+                .thenApply(freed -> null);
+    }
+
+    /** The lease of the node that made the claim: what evicts it, and its memberships, should the node die. */
+    static String leaseOf(Claim claim) {
+        return claim.token().substring(0, claim.token().lastIndexOf('/'));
     }
 
     @Override
@@ -52,8 +57,8 @@ final class RedisNames implements Names {
         return redis.zrange(RedisKeys.NAME_ORDER, 0, -1);
     }
 
-    /** Frees every name an evicted node's lease holds; how many. */
+    /** Frees every claim an evicted node's lease holds; how many. */
     CompletionStage<Long> releaseAll(String evicted) {
-        return RELEASE_LEASE.run(redis, RedisKeys.names(evicted), evicted);
+        return RELEASE_LEASE.run(redis, RedisKeys.names(evicted));
     }
 }

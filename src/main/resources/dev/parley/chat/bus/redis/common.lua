@@ -49,3 +49,12 @@ end
 local function seq_of(meta)
   return tonumber(redis.call('HGET', meta, 'seq') or '0')
 end
+
+-- Drops one claim of a name (see claim.lua); the name goes from the list with its last claim.
+local function unclaim(holders, order, tokens, token, name)
+  redis.call('HDEL', tokens, token)
+  if redis.call('HINCRBY', holders, name, -1) <= 0 then
+    redis.call('HDEL', holders, name)
+    redis.call('ZREM', order, name)
+  end
+end

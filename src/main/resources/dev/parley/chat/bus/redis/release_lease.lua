@@ -1,13 +1,11 @@
--- Frees every name an evicted node's lease still holds.
--- KEYS: 1 holders, 2 order, 3 the lease's names
--- ARGV: 1 lease
-local prefix = ARGV[1] .. '/'
+-- Frees every claim an evicted node's lease still holds.
+-- KEYS: as claim's, 3 being the evicted lease's claims
+-- Returns how many claims it freed.
 local freed = 0
-for _, name in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-  local token = redis.call('HGET', KEYS[1], name)
-  if token and string.sub(token, 1, #prefix) == prefix then
-    redis.call('HDEL', KEYS[1], name)
-    redis.call('ZREM', KEYS[2], name)
+for _, token in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  local name = redis.call('HGET', KEYS[5], token)
+  if name then
+    unclaim(KEYS[1], KEYS[2], KEYS[5], token, name)
     freed = freed + 1
   end
 end

@@ -81,8 +81,8 @@ abstract class RedisBusScenarios {
         b.subscribe(room, onB);
         done(a.recover(room, Optional.empty(), 0)); // each waits for its own node's subscription
         done(b.recover(room, Optional.empty(), 0));
-        done(a.announceJoin(room, "alice", ""));
-        done(b.announceJoin(room, "bob", ""));
+        done(a.announceJoin(room, session(a, "alice"), ""));
+        done(b.announceJoin(room, session(b, "bob"), ""));
         List<CompletionStage<Appended>> sends = new ArrayList<>();
         for (int i = 1; i <= 200; i++) {
             sends.add((i % 2 == 0 ? a : b).append(room, draft(i % 2 == 0 ? "alice" : "bob", "m" + i, "c" + i)));
@@ -104,7 +104,7 @@ abstract class RedisBusScenarios {
     void aRetryOnAnotherNodeIsStoredOnce() throws Exception {
         Heard onA = new Heard();
         a.subscribe(room, onA);
-        done(a.announceJoin(room, "alice", ""));
+        done(a.announceJoin(room, session(a, "alice"), ""));
         Appended first = done(a.append(room, draft("alice", "hello", "cid-1")));
         Appended retry = done(b.append(room, draft("alice", "hello", "cid-1")));
         Appended other = done(b.append(room, draft("bob", "hello", "cid-1")));
@@ -122,11 +122,12 @@ abstract class RedisBusScenarios {
     void joinsAndLeavesAreToldOnceInOrderWithMessages() throws Exception {
         Heard onA = new Heard();
         a.subscribe(room, onA);
-        done(a.announceJoin(room, "watcher", ""));
-        done(b.announceJoin(room, "bob", "hi"));
+        done(a.announceJoin(room, session(a, "watcher"), ""));
+        Names.Claim bob = session(b, "bob");
+        done(b.announceJoin(room, bob, "hi"));
         done(b.append(room, draft("bob", "one", "1")));
-        done(b.announceLeave(room, "bob", "bye"));
-        done(a.announceLeave(room, "bob", "bye")); // a second node's leave of the same user tells nothing
+        done(b.announceLeave(room, bob, "bye"));
+        done(a.announceLeave(room, bob, "bye")); // a second leave of the same session tells nothing
         done(b.append(room, draft("watcher", "two", "2")));
         onA.awaitMessages(2);
         assertEquals(List.of("join watcher", "join bob", "message 1 bob", "leave bob", "message 2 watcher"),
@@ -229,8 +230,8 @@ abstract class RedisBusScenarios {
             onA.add(heard);
             a.subscribe(r, heard);
             b.subscribe(r, new Heard());
-            done(a.announceJoin(r, "alice", ""));
-            done(b.announceJoin(r, "bob", ""));
+            done(a.announceJoin(r, session(a, "alice"), ""));
+            done(b.announceJoin(r, session(b, "bob"), ""));
             done(b.append(r, draft("bob", "before", null)));
             heard.awaitMessages(1);
             assertEquals(2L, shardSubscribers(RedisKeys.of(r).channel()));
@@ -255,19 +256,52 @@ abstract class RedisBusScenarios {
         }
     }
 
+    /** Issue #13: a user is in a room while any of its sessions is, on any node; only the first and last are told. */
+    @Test
+    void aUserWithSessionsOnTwoNodesJoinsOnceAndLeavesWithItsLast() throws Exception {
+        Heard onA = new Heard();
+        a.subscribe(room, onA);
+        done(a.recover(room, Optional.empty(), 0));
+        Names.Claim phone = session(a, "ivy");
+        Names.Claim laptop = session(b, "ivy");
+        done(a.announceJoin(room, phone, ""));
+        done(b.announceJoin(room, laptop, ""));
+        done(a.announceLeave(room, phone, ""));
+        done(a.append(room, draft("ivy", "still here", "1")));
+        done(b.announceLeave(room, laptop, ""));
+        done(b.append(room, draft("zoe", "gone", "2")));
+        onA.awaitMessages(2);
+        assertEquals(List.of("join ivy", "message 1 ivy", "leave ivy", "message 2 zoe"), onA.all());
+    }
+
+    @Test
+    void aNameHeldByAsManySessionsAsItsClaimsAllowIsFreedWithItsLast() throws Exception {
+        String name = "kim-" + room.name().hashCode();
+        Names.Claim first = done(a.names().claim(name, 2)).orElseThrow();
+        Names.Claim second = done(b.names().claim(name, 2)).orElseThrow();
+        assertEquals(Optional.empty(), done(a.names().claim(name, 2)), "two sessions at most");
+        assertEquals(1, done(a.names().list()).stream().filter(name::equals).count(), "listed once");
+        done(a.names().release(first));
+        done(a.names().release(first)); // a second release of the same claim frees nothing more
+        assertTrue(done(b.names().isHeld(name)));
+        done(b.names().release(second));
+        assertFalse(done(a.names().isHeld(name)));
+        assertFalse(done(a.names().list()).contains(name));
+    }
+
     @Test
     void aNameClaimedOnOneNodeIsRefusedOnTheOther() throws Exception {
         String name = "zed-" + room.name().hashCode();
-        Optional<Names.Claim> claim = done(a.names().claim(name));
+        Optional<Names.Claim> claim = done(a.names().claim(name, 1));
         assertTrue(claim.isPresent());
-        assertEquals(Optional.empty(), done(b.names().claim(name)), "one holder cluster-wide");
+        assertEquals(Optional.empty(), done(b.names().claim(name, 1)), "one holder cluster-wide");
         assertTrue(done(b.names().isHeld(name)));
         assertTrue(done(b.names().list()).contains(name));
         done(b.names().release(new Names.Claim(name, "someone-else/1"))); // not the claim's token: nothing freed
         assertTrue(done(a.names().isHeld(name)));
         done(a.names().release(claim.get()));
         assertFalse(done(b.names().isHeld(name)));
-        assertTrue(done(b.names().claim(name)).isPresent(), "free again, for any node");
+        assertTrue(done(b.names().claim(name, 1)).isPresent(), "free again, for any node");
     }
 
     /**
@@ -288,22 +322,32 @@ abstract class RedisBusScenarios {
         done(another.recover(second, Optional.empty(), 0));
         for (Stream r : List.of(room, second)) {
             doomed.subscribe(r, new Heard());
-            done(doomed.announceJoin(r, "erin", ""));
-            done(doomed.announceJoin(r, "frank", ""));
+            done(doomed.announceJoin(r, session(doomed, "erin"), ""));
+            done(doomed.announceJoin(r, session(doomed, "frank"), ""));
         }
+        Names.Claim otherDevice = session(another, "erin"); // erin is in the room on another node too
+        done(another.announceJoin(room, otherDevice, ""));
         String name = "erin-" + room.name().hashCode();
-        assertTrue(done(doomed.names().claim(name)).isPresent());
+        assertTrue(done(doomed.names().claim(name, 1)).isPresent());
         doomed.close(); // stops renewing, without leaving: what a node that dies does
         List<String> told = List.of("join erin", "join frank", "leave erin", "leave frank");
-        inRoom.awaitEvents(told);
+        List<String> toldInRoom = List.of("join erin", "join frank", "leave frank");
+        inRoom.awaitEvents(toldInRoom);
         inSecond.awaitEvents(told);
         assertTrue(awaitFree(reaper, name), "the dead node's names are freed");
         Thread.sleep(1500); // a few more reaper rounds, on both nodes
-        assertEquals(told, inRoom.all(), "each leave told once, whichever node reaped");
+        assertEquals(toldInRoom, inRoom.all(), "each leave told once, whichever node reaped; erin is still in");
         assertEquals(told, inSecond.all(), "each leave told once, whichever node reaped");
+        done(another.announceLeave(room, otherDevice, ""));
+        inRoom.awaitEvents(List.of("join erin", "join frank", "leave frank", "leave erin"));
     }
 
     // ---- helpers
+
+    /** One more session of {@code user}, claimed on {@code node}: what a room's membership is counted by. */
+    static Names.Claim session(RedisBus node, String user) throws Exception {
+        return done(node.names().claim(user, Integer.MAX_VALUE)).orElseThrow();
+    }
 
     /** A started node with a short TTL and timeout (the reapers' grace), so that its death is seen within seconds. */
     private RedisBus node(String id) {

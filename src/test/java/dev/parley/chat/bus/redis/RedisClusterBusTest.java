@@ -91,8 +91,8 @@ class RedisClusterBusTest extends RedisBusScenarios {
             b.subscribe(r, onB.get(r));
             done(a.recover(r, Optional.empty(), 0)); // each waits for its own node's subscription
             done(b.recover(r, Optional.empty(), 0));
-            done(a.announceJoin(r, "alice", ""));
-            done(b.announceJoin(r, "bob", ""));
+            done(a.announceJoin(r, session(a, "alice"), ""));
+            done(b.announceJoin(r, session(b, "bob"), ""));
         }
         List<CompletionStage<Appended>> sends = new ArrayList<>();
         for (int i = 1; i <= 60; i++) {
@@ -148,8 +148,8 @@ class RedisClusterBusTest extends RedisBusScenarios {
         Heard onA = new Heard();
         a.subscribe(room, onA);
         b.subscribe(room, new Heard());
-        done(a.announceJoin(room, "alice", ""));
-        done(b.announceJoin(room, "bob", ""));
+        done(a.announceJoin(room, session(a, "alice"), ""));
+        done(b.announceJoin(room, session(b, "bob"), ""));
         for (int i = 1; i <= 5; i++) {
             done(b.append(room, draft("bob", "before " + i, null)));
         }
