@@ -12,6 +12,7 @@ import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.chat.protocol.ServerEvent;
 import dev.parley.chat.protocol.v2.Event;
+import dev.parley.chat.protocol.v2.Position;
 import dev.parley.chat.protocol.v2.Request;
 import dev.parley.chat.protocol.v2.V2Json;
 import dev.parley.security.TestTokens;
@@ -24,6 +25,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * microprofile-config.properties, at {@code /parley-token/}). A v2 user is who its token says; a forged,
  * unsigned or expired token, a user name instead of a token, a v1 register and a connection that never says
  * hello each get {@code unauthorized} and a 4001 close; an expired token closes with 4003 unless refreshed;
- * none of it disturbs the users chatting meanwhile.
+ * none of it disturbs the users chatting meanwhile. A user may hold several connections (its devices), and
+ * its inbox keeps what comes while it is offline.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -49,6 +52,7 @@ class TokenIT {
 
     private static final int HELLO_TIMEOUT_SECONDS = 2;
     private static final int GRACE_SECONDS = 1;
+    private static final int MAX_DEVICES = 2;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -59,6 +63,7 @@ class TokenIT {
                 "parley.auth.jwt.audience=parley-it",
                 "parley.auth.hello-timeout-seconds=" + HELLO_TIMEOUT_SECONDS,
                 "parley.auth.grace-seconds=" + GRACE_SECONDS,
+                "parley.auth.max-connections-per-user=" + MAX_DEVICES,
                 "parley.ops.allowed-addresses=127.0.0.1")), "META-INF/microprofile-config.properties");
     }
 
@@ -211,6 +216,80 @@ class TokenIT {
 
             dan.sendText(V2Json.write(new Request.Join("team-blue", Optional.empty(), Optional.empty())));
             assertEquals("team-blue", next(dan, Event.Joined.class).room(), "dan's refreshed connection goes on");
+        }
+    }
+
+    private static void send(RawWebSocket ws, Request request) throws IOException {
+        ws.sendText(V2Json.write(request));
+    }
+
+    @Test
+    void aUsersDevicesShareItsRoomsAndInboxAndPresenceTellsTheUserOnce() throws Exception {
+        try (RawWebSocket walt = hello(token("walt")); RawWebSocket phone = hello(token("uma"));
+                RawWebSocket laptop = hello(token("uma"))) {
+            for (RawWebSocket ws : List.of(walt, phone, laptop)) {
+                next(ws, Event.Welcome.class);
+            }
+            try (RawWebSocket third = hello(token("uma"))) {
+                Event.Error error = next(third, Event.Error.class);
+                assertEquals(ErrorCode.TOO_MANY_CONNECTIONS, error.code(), error.toString());
+            }
+            send(walt, new Request.Join("team-uma", Optional.empty(), Optional.empty()));
+            next(walt, Event.Joined.class);
+            send(phone, new Request.Join("team-uma", Optional.empty(), Optional.empty()));
+            assertEquals(Optional.of(List.of("walt", "uma")), next(phone, Event.Joined.class).members());
+            send(laptop, new Request.Join("team-uma", Optional.empty(), Optional.empty()));
+            assertEquals(Optional.of(List.of("walt", "uma")), next(laptop, Event.Joined.class).members(),
+                    "uma is listed once");
+
+            send(walt, new Request.SendToRoom("team-uma", "to the room", "c1", Optional.empty()));
+            send(walt, new Request.SendToUser("uma", "to uma", "c2", Optional.empty()));
+            for (RawWebSocket device : List.of(phone, laptop)) {
+                assertEquals("to the room", next(device, Event.Message.class).text());
+                assertEquals("to uma", next(device, Event.Message.class).text());
+            }
+            phone.close();
+            send(laptop, new Request.Leave("team-uma", Optional.of("l")));
+            List<Event.Presence> told = new ArrayList<>();
+            while (told.stream().noneMatch(p -> p.left().contains("uma"))) {
+                Event event = next(walt, Event.class);
+                if (event instanceof Event.Presence presence) {
+                    told.add(presence);
+                }
+            }
+            assertEquals(List.of("uma"), told.stream().flatMap(p -> p.joined().stream()).toList(), told.toString());
+            assertEquals(List.of("uma"), told.stream().flatMap(p -> p.left().stream()).toList(),
+                    "one leave, with the last device: " + told);
+        }
+    }
+
+    @Test
+    void anOfflineUsersInboxKeepsItsMessagesAndHelloWithInboxGetsExactlyTheMissedOnes() throws Exception {
+        Position seen;
+        try (RawWebSocket xena = hello(token("xena"))) {
+            next(xena, Event.Welcome.class);
+            send(xena, new Request.SendToUser("vic", "while you were away", "c1", Optional.empty()));
+            assertEquals("while you were away", next(xena, Event.Message.class).text(), "the sender's own copy");
+            assertEquals("c1", next(xena, Event.Ack.class).cid(), "acked though vic was never online");
+            try (RawWebSocket vic = hello(token("vic"))) {
+                Event.Welcome welcome = next(vic, Event.Welcome.class);
+                assertEquals(1, welcome.inbox().missed());
+                assertEquals("while you were away", next(vic, Event.Message.class).text());
+                seen = new Position(welcome.inbox().epoch(), welcome.inbox().seq());
+            }
+            for (String text : List.of("two", "three")) {
+                send(xena, new Request.SendToUser("vic", text, "c-" + text, Optional.empty()));
+                next(xena, Event.Message.class);
+                next(xena, Event.Ack.class);
+            }
+        }
+        try (RawWebSocket vic = RawWebSocket.openV2(chat())) {
+            send(vic, new Request.TokenHello(token("vic"), Optional.of(seen), Optional.empty()));
+            Event.Welcome welcome = next(vic, Event.Welcome.class);
+            assertTrue(welcome.inbox().recovered(), welcome.toString());
+            assertEquals(2, welcome.inbox().missed(), welcome.toString());
+            assertEquals("two", next(vic, Event.Message.class).text());
+            assertEquals("three", next(vic, Event.Message.class).text());
         }
     }
 }

@@ -18,6 +18,7 @@ public final class V2User implements AutoCloseable {
     public static final String SUBPROTOCOL = "parley.v2";
 
     private final WsClient client;
+    private Event.Welcome welcome;
 
     private V2User(WsClient client) {
         this.client = client;
@@ -37,6 +38,19 @@ public final class V2User implements AutoCloseable {
         Event.Welcome welcome = user.next(Event.Welcome.class);
         assertEquals(name, welcome.user());
         return user;
+    }
+
+    /** Connects and says hello with a token, resuming its inbox after {@code inbox} if given; returns once welcomed. */
+    public static V2User withToken(URI chat, String token, Optional<Position> inbox) {
+        V2User user = connect(chat);
+        user.send(new Request.TokenHello(token, inbox, Optional.empty()));
+        user.welcome = user.next(Event.Welcome.class);
+        return user;
+    }
+
+    /** The welcome of a hello with a token. */
+    public Event.Welcome welcome() {
+        return welcome;
     }
 
     /**
