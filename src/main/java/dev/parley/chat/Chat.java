@@ -59,9 +59,14 @@ public final class Chat {
         return clock.instant();
     }
 
-    /** A session speaking {@code protocol} to {@code peer}. */
+    /** A session speaking {@code protocol} to {@code peer}, with no login. */
     ChatSession open(Protocol protocol, Peer peer) {
-        return protocol == Protocol.V2 ? new V2Session(this, peer) : new V1Session(this, peer);
+        return open(protocol, peer, Optional.empty());
+    }
+
+    /** A session speaking {@code protocol} to {@code peer}, whose handshake the server's login authenticated as {@code login}. */
+    ChatSession open(Protocol protocol, Peer peer, Optional<String> login) {
+        return protocol == Protocol.V2 ? new V2Session(this, peer, login) : new V1Session(this, peer);
     }
 
     /**

@@ -102,7 +102,7 @@ public class ChatService {
      * A cluster node out of the cluster closes it with 1012 at once, so that the client tries another.
      */
     ChatSession open(Connection connection, Protocol protocol) {
-        ChatSession session = chat.open(protocol, new ConnectionPeer(connection));
+        ChatSession session = chat.open(protocol, new ConnectionPeer(connection), connection.login());
         if (cluster != null && !cluster.isLive()) {
             connection.close(Disconnect.NODE_LAPSED);
             return session;

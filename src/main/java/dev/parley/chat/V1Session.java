@@ -22,7 +22,8 @@ final class V1Session implements ChatSession {
 
     private static final Logger LOG = Logger.getLogger(V1Session.class.getName());
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
-    private static final String TOKENS_ONLY = "this server knows its users by their tokens, which v1 cannot carry";
+    private static final String NO_V1_LOGIN = "this server authenticates its users (a token or its login), "
+            + "which v1 cannot carry";
 
     private final Chat chat;
     private final Peer peer;
@@ -41,10 +42,10 @@ final class V1Session implements ChatSession {
     public void opened() {
         send(new ServerEvent.Handshake());
         AuthSettings auth = chat.settings().auth();
-        if (auth.requiresTokens() && !auth.v1Anonymous()) {
+        if (auth.authenticates() && !auth.v1Anonymous()) {
             // it can never register here: it goes after the time a v2 client has for its hello
             chat.schedule(auth.helloTimeout(), this, session -> session.turns.next(() -> {
-                session.unauthorized(TOKENS_ONLY);
+                session.unauthorized(NO_V1_LOGIN);
                 return DONE;
             }));
         }
@@ -95,10 +96,10 @@ final class V1Session implements ChatSession {
     private CompletionStage<?> register(ClientMessage.Register register) {
         AuthSettings auth = chat.settings().auth();
         if (!auth.v1Anonymous()) {
-            unauthorized(TOKENS_ONLY);
+            unauthorized(NO_V1_LOGIN);
             return DONE;
         }
-        if (auth.requiresTokens() && !register.uuid().startsWith(AuthSettings.GUEST_PREFIX)) {
+        if (auth.authenticates() && !register.uuid().startsWith(AuthSettings.GUEST_PREFIX)) {
             unauthorized("anonymous users' names start with '" + AuthSettings.GUEST_PREFIX + "' here");
             return DONE;
         }

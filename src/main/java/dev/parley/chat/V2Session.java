@@ -36,6 +36,8 @@ final class V2Session implements ChatSession {
 
     private final Chat chat;
     private final Peer peer;
+    /** Who the server's login says the handshake's user is, if anyone. */
+    private final Optional<String> login;
     private final Turns turns = new Turns();
     /** The name this session holds, once {@code hello} is done. */
     private String user;
@@ -51,16 +53,17 @@ final class V2Session implements ChatSession {
     private ScheduledFuture<?> expiry;
     private boolean gone;
 
-    V2Session(Chat chat, Peer peer) {
+    V2Session(Chat chat, Peer peer, Optional<String> login) {
         this.chat = chat;
         this.peer = peer;
+        this.login = login;
     }
 
-    /** A v2 client speaks first; where tokens are required, it must say hello in time. */
+    /** A v2 client speaks first; where users are authenticated, it must say hello in time. */
     @Override
     public void opened() {
         AuthSettings auth = chat.settings().auth();
-        if (auth.requiresTokens()) {
+        if (auth.authenticates()) {
             helloDeadline = chat.schedule(auth.helloTimeout(), this, session -> session.turns.next(() -> {
                 if (session.user == null && !session.gone) {
                     session.unauthorized("no hello within " + auth.helloTimeout().toSeconds() + " s", Optional.empty());
@@ -84,7 +87,8 @@ final class V2Session implements ChatSession {
             refuse(refused.error().code(), refused.error().reason(), refused.ref(), refused.cid());
             return DONE;
         }
-        if (user == null && !(request instanceof Request.Hello || request instanceof Request.TokenHello)) {
+        if (user == null && !(request instanceof Request.Hello || request instanceof Request.TokenHello
+                || request instanceof Request.LoginHello)) {
             refuse(ErrorCode.HELLO_FIRST, "say hello first", request.ref(), cidOf(request));
             return DONE;
         }
@@ -92,6 +96,8 @@ final class V2Session implements ChatSession {
         if (request instanceof Request.Hello hello) {
             return hello(hello);
         } else if (request instanceof Request.TokenHello hello) {
+            return hello(hello);
+        } else if (request instanceof Request.LoginHello hello) {
             return hello(hello);
         } else if (request instanceof Request.Refresh refresh) {
             refresh(refresh);
@@ -141,11 +147,39 @@ final class V2Session implements ChatSession {
         if (user != null) {
             return alreadyHello(hello.ref());
         }
-        if (chat.settings().auth().requiresTokens()) {
+        AuthSettings auth = chat.settings().auth();
+        if (auth.requiresTokens()) {
             unauthorized("this server takes a token in hello, not a user", hello.ref());
             return DONE;
         }
+        if (auth.requiresLogin() && !login.equals(Optional.of(hello.user()))) {
+            unauthorized(login.map(name -> "you are logged in as '" + name + "'").orElse("you are not logged in"),
+                    hello.ref());
+            return DONE;
+        }
         return claim(hello.user(), hello.inbox(), hello.ref());
+    }
+
+    /** A hello where the server's login says who the user is. */
+    private CompletionStage<?> hello(Request.LoginHello hello) {
+        if (user != null) {
+            return alreadyHello(hello.ref());
+        }
+        if (!chat.settings().auth().requiresLogin()) {
+            refuse(ErrorCode.BAD_MESSAGE, "a hello here names its " + (chat.settings().auth().requiresTokens()
+                    ? "token" : "user"), hello.ref(), Optional.empty());
+            return DONE;
+        }
+        if (login.isEmpty()) {
+            unauthorized("you are not logged in", hello.ref());
+            return DONE;
+        }
+        String name = login.get();
+        if (!V2Json.isValidName(name) || name.startsWith(AuthSettings.GUEST_PREFIX)) {
+            unauthorized("your login's name '" + name + "' cannot be a user name here", hello.ref());
+            return DONE;
+        }
+        return claim(name, hello.inbox(), hello.ref());
     }
 
     private CompletionStage<?> alreadyHello(Optional<String> ref) {
@@ -173,7 +207,6 @@ final class V2Session implements ChatSession {
         identity = verified;
         return claim(verified.user(), hello.inbox(), hello.ref()).thenRun(() -> {
             if (user != null) {
-                cancel(helloDeadline);
                 checkExpiry();
             }
         });
@@ -292,6 +325,7 @@ final class V2Session implements ChatSession {
                     claim = held;
                     user = name;
                     inbox = device;
+                    cancel(helloDeadline);
                     return null;
                 });
     }

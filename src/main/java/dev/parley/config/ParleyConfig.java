@@ -232,7 +232,7 @@ public class ParleyConfig {
     }
 
     /**
-     * {@code parley.auth.*}: in {@code token} mode, tokens signed with {@code parley.auth.jwt.secret} (HS256),
+     * {@code parley.auth.*}: in {@code container} mode, the server's login; in {@code token} mode, tokens signed with {@code parley.auth.jwt.secret} (HS256),
      * or under {@code parley.auth.jwt.public-key} (a PEM file) or {@code parley.auth.jwt.jwks-file} (RS256,
      * ES256), with {@code parley.auth.jwt.issuer} and {@code parley.auth.jwt.audience} checked where set.
      * A mode without what it needs fails the deployment rather than let anyone in.
@@ -242,11 +242,23 @@ public class ParleyConfig {
         try {
             mode = AuthSettings.Mode.valueOf(authMode.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("parley.auth.mode is 'anonymous' or 'token', not '" + authMode + "'", e);
+            throw new IllegalArgumentException("parley.auth.mode is 'anonymous', 'token' or 'container', not '"
+                    + authMode + "'", e);
         }
         if (mode == AuthSettings.Mode.ANONYMOUS) {
             return AuthSettings.ANONYMOUS;
         }
+        boolean v1Anonymous = switch (authV1.strip().toLowerCase(Locale.ROOT)) {
+            case "anonymous" -> true;
+            case "refuse" -> false;
+            default -> throw new IllegalArgumentException("parley.auth.v1 is 'refuse' or 'anonymous', not " + authV1);
+        };
+        Optional<TokenVerifier> tokens = mode == AuthSettings.Mode.TOKEN ? Optional.of(tokens()) : Optional.empty();
+        return new AuthSettings(mode, tokens, Duration.ofSeconds(authHelloTimeoutSeconds),
+                Duration.ofSeconds(authGraceSeconds), v1Anonymous, authMaxConnectionsPerUser);
+    }
+
+    private TokenVerifier tokens() {
         Optional<String> issuer = setting("parley.auth.jwt.issuer");
         Optional<String> audience = setting("parley.auth.jwt.audience");
         Optional<String> secret = setting("parley.auth.jwt.secret");
@@ -256,17 +268,10 @@ public class ParleyConfig {
             throw new IllegalArgumentException("parley.auth.mode=token takes exactly one of parley.auth.jwt.secret, "
                     + "parley.auth.jwt.public-key and parley.auth.jwt.jwks-file");
         }
-        TokenVerifier tokens = secret.map(s -> TokenVerifier.withSecret(s, issuer, audience))
+        return secret.map(s -> TokenVerifier.withSecret(s, issuer, audience))
                 .or(() -> publicKey.map(file -> TokenVerifier.withPublicKey(TokenVerifier.readPem(Path.of(file)), issuer,
                         audience)))
                 .orElseGet(() -> TokenVerifier.withJwksFile(Path.of(jwks.get()), issuer, audience));
-        boolean v1Anonymous = switch (authV1.strip().toLowerCase(Locale.ROOT)) {
-            case "anonymous" -> true;
-            case "refuse" -> false;
-            default -> throw new IllegalArgumentException("parley.auth.v1 is 'refuse' or 'anonymous', not " + authV1);
-        };
-        return new AuthSettings(Optional.of(tokens), Duration.ofSeconds(authHelloTimeoutSeconds),
-                Duration.ofSeconds(authGraceSeconds), v1Anonymous, authMaxConnectionsPerUser);
     }
 
     private Optional<String> setting(String name) {

@@ -3,6 +3,7 @@ package dev.parley.connection;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -82,6 +83,11 @@ public final class Connection {
     }
 
     /** The subprotocol the handshake agreed on; empty if none. */
+    /** Who the server's login authenticated the handshake as, if it did. */
+    public Optional<String> login() {
+        return Optional.ofNullable(session.getUserPrincipal()).map(Principal::getName);
+    }
+
     public String subprotocol() {
         return session.getNegotiatedSubprotocol();
     }

@@ -6,13 +6,14 @@ import java.util.Optional;
 /**
  * Who a chat user is ({@code parley.auth.*}).
  *
+ * @param mode         {@code parley.auth.mode}
  * @param tokens       present in {@code token} mode: a v2 {@code hello} must carry a token it accepts
- * @param helloTimeout how long a connection may stay without a {@code hello} in token mode
+ * @param helloTimeout how long a connection may stay without a {@code hello} where users are authenticated
  * @param grace        how long past its token's expiry a connection stays without a refresh
  * @param v1Anonymous  whether v1 clients, which have no token, may chat anonymously beside authenticated users
  * @param maxConnectionsPerUser how many connections one authenticated user may hold at once (its devices)
  */
-public record AuthSettings(Optional<TokenVerifier> tokens, Duration helloTimeout, Duration grace, boolean v1Anonymous,
+public record AuthSettings(Mode mode, Optional<TokenVerifier> tokens, Duration helloTimeout, Duration grace, boolean v1Anonymous,
         int maxConnectionsPerUser) {
 
     public static final String DEFAULT_HELLO_TIMEOUT_SECONDS = "10";
@@ -20,16 +21,20 @@ public record AuthSettings(Optional<TokenVerifier> tokens, Duration helloTimeout
     public static final String DEFAULT_MAX_CONNECTIONS_PER_USER = "10";
 
     /**
-     * Where tokens are required, anonymous (v1) users' names start with this, and no token's user's does:
-     * otherwise a guest could take a name before its owner comes, and speak as them.
+     * Where users are authenticated, anonymous (v1) users' names start with this, and no authenticated
+     * user's does: otherwise a guest could take a name before its owner comes, and speak as them.
      */
     public static final String GUEST_PREFIX = "guest-";
 
     /** Any free name, as the tutorial's chat: the default. */
-    public static final AuthSettings ANONYMOUS = new AuthSettings(Optional.empty(), Duration.ZERO, Duration.ZERO, true, 1);
+    public static final AuthSettings ANONYMOUS = new AuthSettings(Mode.ANONYMOUS, Optional.empty(), Duration.ZERO,
+            Duration.ZERO, true, 1);
 
     public AuthSettings {
-        if (tokens.isPresent() && (helloTimeout.isNegative() || helloTimeout.isZero() || grace.isNegative())) {
+        if (tokens.isPresent() != (mode == Mode.TOKEN)) {
+            throw new IllegalArgumentException("tokens are checked in token mode, and only there");
+        }
+        if (mode != Mode.ANONYMOUS && (helloTimeout.isNegative() || helloTimeout.isZero() || grace.isNegative())) {
             throw new IllegalArgumentException("parley.auth.hello-timeout-seconds must be positive and "
                     + "parley.auth.grace-seconds not negative");
         }
@@ -39,7 +44,17 @@ public record AuthSettings(Optional<TokenVerifier> tokens, Duration helloTimeout
     }
 
     public boolean requiresTokens() {
-        return tokens.isPresent();
+        return mode == Mode.TOKEN;
+    }
+
+    /** Whether the user is the handshake's authenticated principal: the server's own login. */
+    public boolean requiresLogin() {
+        return mode == Mode.CONTAINER;
+    }
+
+    /** Whether v2 users are who a token or the server's login says, not a name they pick. */
+    public boolean authenticates() {
+        return mode != Mode.ANONYMOUS;
     }
 
     /**
@@ -51,16 +66,17 @@ public record AuthSettings(Optional<TokenVerifier> tokens, Duration helloTimeout
     }
 
     /**
-     * Whether {@code name} is an authenticated user's, whose inbox outlives its connections: where tokens
-     * are required, every name but a guest's.
+     * Whether {@code name} is an authenticated user's, whose inbox outlives its connections: where users
+     * are authenticated, every name but a guest's.
      */
     public boolean isAuthenticatedName(String name) {
-        return requiresTokens() && !name.startsWith(GUEST_PREFIX);
+        return authenticates() && !name.startsWith(GUEST_PREFIX);
     }
 
     /** The modes of {@code parley.auth.mode}. */
     public enum Mode {
         ANONYMOUS,
-        TOKEN
+        TOKEN,
+        CONTAINER
     }
 }

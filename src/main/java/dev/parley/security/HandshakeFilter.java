@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Answers a WebSocket handshake that Parley refuses before the container upgrades it: 403 for a
- * foreign {@code Origin}, 503 when the server or the client's address is at its connection limit.
+ * foreign {@code Origin}, 503 when the server or the client's address is at its connection limit, and
+ * in {@code container} mode the server's login challenge (401) to a chat handshake without a login.
  * Handshakes it lets through carry the client's address to the session ({@link ClientAddress}): the peer's,
  * or behind a trusted proxy the one it forwarded for ({@link TrustedProxies}).
  */
@@ -63,11 +64,36 @@ public class HandshakeFilter extends HttpFilter {
             tooMany(response, "too many connections from your address");
             return;
         }
+        if (!loggedIn(request, response)) {
+            LOG.fine(() -> "refused a chat handshake from " + address + ": no login");
+            Meters.handshakeRefused("auth");
+            return;
+        }
         ClientAddress.handshaking(address);
         try {
             chain.doFilter(request, response);
         } finally {
             ClientAddress.handshakeDone();
+        }
+    }
+
+    /**
+     * In {@code container} mode a chat handshake must come logged in; the server's own login mechanism (the
+     * WAR's login-config, BASIC unless the operator changes it) checks the credentials it carries, or
+     * answers the challenge itself.
+     */
+    private boolean loggedIn(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!config.chat().auth().requiresLogin() || !"/chat".equals(request.getServletPath())
+                || request.getUserPrincipal() != null) {
+            return true;
+        }
+        try {
+            return request.authenticate(response);
+        } catch (ServletException refused) { // a server may throw where it did not answer the client itself
+            if (!response.isCommitted()) {
+                response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "log in first");
+            }
+            return false;
         }
     }
 

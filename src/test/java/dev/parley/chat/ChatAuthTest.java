@@ -36,7 +36,7 @@ class ChatAuthTest {
 
     private static ChatTestKit kit(boolean v1Anonymous) {
         TokenVerifier tokens = TokenVerifier.withSecret(TestTokens.SECRET, Optional.empty(), Optional.empty());
-        ChatTestKit kit = new ChatTestKit(ChatTestKit.settings().auth(new AuthSettings(Optional.of(tokens), HELLO_TIMEOUT,
+        ChatTestKit kit = new ChatTestKit(ChatTestKit.settings().auth(new AuthSettings(AuthSettings.Mode.TOKEN, Optional.of(tokens), HELLO_TIMEOUT,
                 GRACE, v1Anonymous, MAX_DEVICES)));
         kit.advance(Duration.between(kit.clock.instant(), Instant.now())); // tokens expire in real time
         return kit;
@@ -318,5 +318,45 @@ class ChatAuthTest {
         dave.says("{'type':'send','to':'guest-nobody','text':'?','cid':'c4'}");
         assertEquals(ErrorCode.NO_SUCH_USER, assertInstanceOf(Event.Error.class, dave.all().get(0)).code(),
                 "an anonymous name's inbox is not kept");
+    }
+
+    // ---- container mode: the server's login says who the user is
+
+    @Test
+    void inContainerModeTheUserIsTheLoginAndAHelloWithoutOneIsRefused() {
+        kit = new ChatTestKit(ChatTestKit.settings().auth(new AuthSettings(AuthSettings.Mode.CONTAINER, Optional.empty(),
+                HELLO_TIMEOUT, GRACE, false, MAX_DEVICES)));
+        V2Client alice = kit.v2(Optional.of("alice"));
+        alice.says("{'type':'hello','ref':'h1'}");
+        Event.Welcome welcome = alice.next(Event.Welcome.class);
+        assertEquals("alice", welcome.user());
+        assertEquals(Optional.of("h1"), welcome.ref());
+        V2Client named = kit.v2(Optional.of("alice"));
+        named.says("{'type':'hello','user':'alice'}");
+        named.next(Event.Welcome.class); // a hello may name the login's user: a second device
+
+        V2Client impostor = kit.v2(Optional.of("mallory"));
+        impostor.says("{'type':'hello','user':'alice','ref':'h2'}");
+        Event.Error error = assertInstanceOf(Event.Error.class, impostor.next());
+        assertEquals(ErrorCode.UNAUTHORIZED, error.code());
+        assertEquals(Disconnect.UNAUTHORIZED, impostor.peer.closed, "a hello naming another user than the login");
+
+        V2Client anonymous = kit.v2(Optional.empty());
+        anonymous.says("{'type':'hello'}");
+        assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(Event.Error.class, anonymous.next()).code());
+        assertEquals(Disconnect.UNAUTHORIZED, anonymous.peer.closed, "no login");
+
+        V2Client guest = kit.v2(Optional.of("guest-x"));
+        guest.says("{'type':'hello'}");
+        assertEquals(Disconnect.UNAUTHORIZED, guest.peer.closed, "a login cannot pass for a guest");
+        V2Client tokened = kit.v2(Optional.of("bob"));
+        tokened.says("{'type':'hello','token':'" + token("bob", c -> c) + "'}");
+        assertEquals(ErrorCode.BAD_MESSAGE, assertInstanceOf(Event.Error.class, tokened.next()).code());
+
+        V2Client silent = kit.v2(Optional.of("carol"));
+        kit.advance(HELLO_TIMEOUT.plusSeconds(1));
+        assertEquals(Disconnect.UNAUTHORIZED, silent.peer.closed, "no hello in time");
+        assertNull(alice.peer.closed);
+        assertEquals(List.of("alice"), kit.chat.names().list().toCompletableFuture().join());
     }
 }

@@ -23,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.AbstractExecutorService;
@@ -79,8 +80,13 @@ final class ChatTestKit {
 
     /** A new parley.v2 connection: it has been opened, and hears nothing until it says hello. */
     V2Client v2() {
+        return v2(Optional.empty());
+    }
+
+    /** A new parley.v2 connection whose handshake the server's login authenticated as {@code login}. */
+    V2Client v2(Optional<String> login) {
         RecordingPeer peer = new RecordingPeer();
-        ChatSession session = chat.open(Protocol.V2, peer);
+        ChatSession session = chat.open(Protocol.V2, peer, login);
         session.opened();
         return new V2Client(session, peer);
     }

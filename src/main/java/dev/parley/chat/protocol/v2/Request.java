@@ -29,6 +29,13 @@ public sealed interface Request {
     record TokenHello(String token, Optional<Position> inbox, Optional<String> ref) implements Request {
     }
 
+    /**
+     * {@code hello} where the server's login says who the user is ({@code parley.auth.mode=container}): a
+     * {@code hello} with neither {@code user} nor {@code token}.
+     */
+    record LoginHello(Optional<Position> inbox, Optional<String> ref) implements Request {
+    }
+
     /** A new token for the connection's user, before the one it has expires. */
     record Refresh(String token, Optional<String> ref) implements Request {
     }

@@ -90,11 +90,14 @@ public final class V2Json {
     }
 
     private static Request hello(Fields in, Optional<String> ref) throws ProtocolException {
-        if (in.has("user") == in.has("token")) {
-            throw in.refuse(BAD_MESSAGE, "a hello has exactly one of 'user' and 'token'");
+        if (in.names("user") && in.names("token")) {
+            throw in.refuse(BAD_MESSAGE, "a hello has 'user' or 'token', not both");
         }
-        return in.has("user") ? new Hello(in.name("user"), in.optionalPosition("inbox"), ref)
-                : new Request.TokenHello(in.string("token"), in.optionalPosition("inbox"), ref);
+        if (in.names("user")) {
+            return new Hello(in.name("user"), in.optionalPosition("inbox"), ref);
+        }
+        return in.names("token") ? new Request.TokenHello(in.string("token"), in.optionalPosition("inbox"), ref)
+                : new Request.LoginHello(in.optionalPosition("inbox"), ref);
     }
 
     private static Request send(Fields in, Optional<String> ref) throws ProtocolException {
@@ -117,6 +120,9 @@ public final class V2Json {
                 h.inbox().ifPresent(inbox -> position(json, "inbox", inbox));
             } else if (request instanceof Request.TokenHello h) {
                 json.write("type", "hello").write("token", h.token());
+                h.inbox().ifPresent(inbox -> position(json, "inbox", inbox));
+            } else if (request instanceof Request.LoginHello h) {
+                json.write("type", "hello");
                 h.inbox().ifPresent(inbox -> position(json, "inbox", inbox));
             } else if (request instanceof Request.Refresh r) {
                 json.write("type", "refresh").write("token", r.token());
@@ -346,6 +352,11 @@ public final class V2Json {
         boolean has(String field) {
             JsonValue value = json.get(field);
             return value != null && value.getValueType() != ValueType.NULL;
+        }
+
+        /** Whether the field is there at all, null included. */
+        boolean names(String field) {
+            return json.containsKey(field);
         }
 
         private JsonValue present(String field) throws ProtocolException {

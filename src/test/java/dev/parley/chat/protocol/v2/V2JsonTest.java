@@ -91,7 +91,7 @@ class V2JsonTest {
         {"type":3}                                                                   | bad_message
         {"type":"welcome"}                                                           | unknown_type
         {"type":""}                                                                  | unknown_type
-        {"type":"hello"}                                                             | bad_message
+        {"type":"hello","user":"a","token":"t"}                                      | bad_message
         {"type":"hello","user":null}                                                 | bad_message
         {"type":"hello","user":7}                                                    | bad_message
         {"type":"hello","user":""}                                                   | bad_message
