@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -90,6 +91,8 @@ public class HandshakeFilter extends HttpFilter {
         try {
             return request.authenticate(response);
         } catch (ServletException refused) { // a server may throw where it did not answer the client itself
+            LOG.log(Level.WARNING, "parley.auth.mode=container, but the server could not log in a chat handshake: "
+                    + "has the application a security domain (README, Identity)?", refused);
             if (!response.isCommitted()) {
                 response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "log in first");
             }

@@ -8,11 +8,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,15 +56,35 @@ public final class ParleyNode implements AutoCloseable {
 
     /** Launches a node on {@code server}; {@link #awaitReady()} waits until it serves Parley. */
     static ParleyNode launch(Server server, String id, Map<String, String> settings) throws IOException {
-        return server == Server.WILDFLY ? wildFly(id, settings) : payara(id, settings);
+        return launch(server, id, settings, Map.of());
+    }
+
+    /**
+     * Launches a node whose server's own login knows {@code logins} (user to password): WildFly's application
+     * users (the "other" security domain), Payara's file realm.
+     */
+    static ParleyNode launch(Server server, String id, Map<String, String> settings, Map<String, String> logins)
+            throws IOException {
+        return server == Server.WILDFLY ? wildFly(id, settings, logins) : payara(id, settings, logins);
     }
 
     /** Launches a WildFly node. */
     public static ParleyNode wildFly(String id, Map<String, String> settings) throws IOException {
+        return wildFly(id, settings, Map.of());
+    }
+
+    private static ParleyNode wildFly(String id, Map<String, String> settings, Map<String, String> logins)
+            throws IOException {
         Path home = Path.of(System.getProperty("jboss.home", "target/server")).toAbsolutePath();
         int port = freePort();
         Path base = baseOf(id, port);
         copyTree(home.resolve("standalone").resolve("configuration"), base.resolve("configuration"));
+        StringBuilder users = new StringBuilder("\n");
+        // what add-user.sh writes: the hex MD5 of user:realm:password
+        logins.forEach((user, password) -> users.append(user).append('=')
+                .append(md5Hex(user + ":ApplicationRealm:" + password)).append('\n'));
+        Files.writeString(base.resolve("configuration").resolve("application-users.properties"), users,
+                StandardOpenOption.APPEND);
         Files.createDirectories(base.resolve("deployments"));
         Files.copy(war(), base.resolve("deployments").resolve("parley.war"), StandardCopyOption.REPLACE_EXISTING);
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("standalone.sh").toString(),
@@ -73,17 +98,39 @@ public final class ParleyNode implements AutoCloseable {
 
     /** Launches a Payara Micro node, with the post-boot commands the README gives. */
     static ParleyNode payara(String id, Map<String, String> settings) throws IOException {
+        return payara(id, settings, Map.of());
+    }
+
+    private static ParleyNode payara(String id, Map<String, String> settings, Map<String, String> logins)
+            throws IOException {
         Path jar = Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar")).toAbsolutePath();
         int port = freePort();
         Path base = baseOf(id, port);
         Files.createDirectories(base);
+        Path postBoot = base.resolve("post-boot-commands.asadmin");
+        StringBuilder commands = new StringBuilder(Files.readString(Path.of("server-config", "payara",
+                "post-boot-commands.asadmin")));
+        for (Map.Entry<String, String> login : logins.entrySet()) {
+            Path password = base.resolve("password-" + login.getKey());
+            Files.writeString(password, "AS_ADMIN_USERPASSWORD=" + login.getValue() + "\n");
+            commands.append("\ncreate-file-user --groups parley --passwordfile ").append(password).append(' ')
+                    .append(login.getKey()).append('\n');
+        }
+        Files.writeString(postBoot, commands);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions(settings));
         command.addAll(List.of("-Djava.io.tmpdir=" + base, "-jar", jar.toString(), "--nocluster", "--port",
-                Integer.toString(port), "--postbootcommandfile",
-                Path.of("server-config", "payara", "post-boot-commands.asadmin").toAbsolutePath().toString(),
+                Integer.toString(port), "--postbootcommandfile", postBoot.toString(),
                 "--deploy", war().toString()));
         return new ParleyNode(id, port, base, start(new ProcessBuilder(command), base));
+    }
+
+    private static String md5Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Path war() {

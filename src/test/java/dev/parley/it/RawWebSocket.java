@@ -69,6 +69,17 @@ public final class RawWebSocket implements AutoCloseable {
 
     static RawWebSocket open(URI ws, String origin, int receiveBuffer, InetAddress localAddress,
             String subprotocol) throws IOException {
+        return open(ws, origin, receiveBuffer, localAddress, subprotocol, "");
+    }
+
+    /** A {@code parley.v2} connection whose handshake logs in with HTTP Basic as {@code user}. */
+    static RawWebSocket openV2LoggedIn(URI ws, String user, String password) throws IOException {
+        String credentials = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return open(ws, null, 0, null, V2User.SUBPROTOCOL, "Authorization: Basic " + credentials + "\r\n");
+    }
+
+    private static RawWebSocket open(URI ws, String origin, int receiveBuffer, InetAddress localAddress,
+            String subprotocol, String moreHeaders) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -86,7 +97,7 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
                 + (origin == null ? "" : "Origin: " + origin + "\r\n")
-                + (subprotocol == null ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n") + "\r\n";
+                + (subprotocol == null ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n") + moreHeaders + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         // buffered: a frame is read in one system call rather than one a byte, which matters with thousands of sockets
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
