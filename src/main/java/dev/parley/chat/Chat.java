@@ -23,6 +23,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The chat engine both protocols drive: names, rooms and inboxes over the {@link ChatBus}. A message goes
@@ -37,6 +39,14 @@ public final class Chat {
      * normally heard at once; should it be lost on its way, the room's next read of its state tells it.
      */
     private static final long JOIN_HEARD_WAIT_SECONDS = 5;
+    /**
+     * How often, and how many times, a leave that failed (the bus out of reach) is tried again. Longer than a
+     * cluster node's lease lives without Redis: by then the node has lapsed, and the others evicted its
+     * memberships instead.
+     */
+    private static final long LEAVE_RETRY_SECONDS = 1;
+    private static final int LEAVE_RETRIES = 120;
+    private static final Logger LOG = Logger.getLogger(Chat.class.getName());
 
     private final ChatSettings settings;
     private final ChatBus bus;
@@ -188,7 +198,7 @@ public final class Chat {
             joined.attach(member);
             return joined;
         });
-        CompletionStage<Void> announced = bus.announceJoin(Stream.room(room), member.holder, content);
+        CompletionStage<Void> announced = bus.announceJoin(Stream.room(room), member.membership, content);
         if (member.protocol == Protocol.V1) {
             return announced;
         }
@@ -213,8 +223,26 @@ public final class Chat {
      */
     CompletionStage<Void> leave(RoomMember member, String room, String content) {
         room(room).ifPresent(local -> local.detach(member));
-        return bus.announceLeave(Stream.room(room), member.holder, content)
-                .whenComplete((done, failure) -> forgetIfEmpty(room));
+        CompletionStage<Void> left = bus.announceLeave(Stream.room(room), member.membership, content);
+        left.whenComplete((done, failure) -> leaveMade(member, room, content, failure, 1));
+        return left;
+    }
+
+    /**
+     * A leave that failed is tried again until it is made, in the background: a membership left behind
+     * would keep its user listed for good. Until then the room stays subscribed here, and so filed under this
+     * node's lease, so that should the node die, its eviction ends the membership instead.
+     */
+    private void leaveMade(RoomMember member, String room, String content, Throwable failure, int tries) {
+        if (failure == null) {
+            forgetIfEmpty(room);
+        } else if (tries <= LEAVE_RETRIES) {
+            Runnable again = () -> bus.announceLeave(Stream.room(room), member.membership, content)
+                    .whenComplete((done, stillFailing) -> leaveMade(member, room, content, stillFailing, tries + 1));
+            scheduler.schedule(again, LEAVE_RETRY_SECONDS, TimeUnit.SECONDS);
+        } else {
+            LOG.log(Level.WARNING, "gave up leaving room '" + room + "' for " + member.user, failure);
+        }
     }
 
     CompletionStage<Appended> post(String from, String room, String text, Optional<String> cid) {

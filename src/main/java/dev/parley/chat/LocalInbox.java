@@ -41,7 +41,7 @@ final class LocalInbox implements StreamListener {
 
     @Override
     public void posted(String epoch, Stored message) {
-        List<Receiver> written = new ArrayList<>(devices.size());
+        List<Receiver> written = new ArrayList<>(1);
         synchronized (this) {
             String v1 = null;
             String v2 = null;

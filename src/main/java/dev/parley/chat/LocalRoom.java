@@ -196,6 +196,11 @@ final class LocalRoom implements StreamListener {
             if (!seeded) {
                 seeded = true;
                 members.addAll(users);
+                for (String user : users) { // another device of the user is in: no join of its will be told
+                    for (RoomMember device = local.get(user); device != null; device = device.nextDevice) {
+                        device.joinHeard.complete(null);
+                    }
+                }
                 return;
             }
             LinkedHashSet<String> now = new LinkedHashSet<>(users);

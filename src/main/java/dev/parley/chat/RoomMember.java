@@ -2,12 +2,21 @@ package dev.parley.chat;
 
 import dev.parley.chat.bus.Names;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One session's membership of one room, on this node. Guarded by the room's lock. */
 final class RoomMember extends Receiver {
 
-    /** The session's claim of its name: what the bus counts the user's sessions in the room by. */
-    final Names.Claim holder;
+    private static final AtomicLong JOINS = new AtomicLong();
+
+    /** The session's claim of its name. */
+    final Names.Claim claim;
+    /**
+     * This membership as the bus counts the user's sessions in the room: the claim's token and a number of
+     * its own, so that a leave retried late (after a failure) ends only its own membership, never a later
+     * one of the same session.
+     */
+    final Names.Claim membership;
     /** How many of the room's untold presence changes this member's member list already reflects. */
     int presenceSeen;
     /**
@@ -24,8 +33,9 @@ final class RoomMember extends Receiver {
     /** The same user's next session in the room on this node (another device), in order of joining. */
     RoomMember nextDevice;
 
-    RoomMember(Names.Claim holder, Protocol protocol, Peer peer) {
-        super(holder.name(), protocol, peer);
-        this.holder = holder;
+    RoomMember(Names.Claim claim, Protocol protocol, Peer peer) {
+        super(claim.name(), protocol, peer);
+        this.claim = claim;
+        this.membership = new Names.Claim(claim.name(), claim.token() + "#" + JOINS.incrementAndGet());
     }
 }

@@ -159,7 +159,7 @@ final class V1Session implements ChatSession {
         CompletionStage<Void> left = watch(chat.leave(leaving, ChatSettings.LOBBY, content));
         chat.closeInbox(inbox);
         inbox = null;
-        return left.handle((done, failure) -> null).thenCompose(done -> watch(chat.names().release(leaving.holder)));
+        return left.handle((done, failure) -> null).thenCompose(done -> watch(chat.names().release(leaving.claim)));
     }
 
     /** A chat step that fails is the bus's failure (Redis unreachable): logged, and the client told. */

@@ -134,10 +134,16 @@ final class V2Session implements ChatSession {
             gone = true;
             cancelDeadlines();
             if (user != null) {
-                rooms.forEach((room, member) -> watch(chat.leave(member, room, ""), Optional.empty(), Optional.empty()));
+                // the name goes back once the leaves are made: a new holder of a freed anonymous name must
+                // find the old one's memberships gone, or its own join would count as the same user's
+                CompletableFuture<?>[] leaves = rooms.entrySet().stream().map(in -> watch(chat.leave(in.getValue(),
+                        in.getKey(), ""), Optional.empty(), Optional.empty()).toCompletableFuture())
+                        .toArray(CompletableFuture[]::new);
                 rooms.clear();
                 chat.closeInbox(inbox);
-                watch(chat.names().release(claim), Optional.empty(), Optional.empty());
+                Names.Claim held = claim;
+                CompletableFuture.allOf(leaves).handle((done, failure) -> null)
+                        .thenCompose(done -> watch(chat.names().release(held), Optional.empty(), Optional.empty()));
             }
             return DONE;
         });
@@ -152,10 +158,13 @@ final class V2Session implements ChatSession {
             unauthorized("this server takes a token in hello, not a user", hello.ref());
             return DONE;
         }
-        if (auth.requiresLogin() && !login.equals(Optional.of(hello.user()))) {
-            unauthorized(login.map(name -> "you are logged in as '" + name + "'").orElse("you are not logged in"),
-                    hello.ref());
-            return DONE;
+        if (auth.requiresLogin()) {
+            if (!login.equals(Optional.of(hello.user()))) {
+                unauthorized(login.map(name -> "you are logged in as '" + name + "'").orElse("you are not logged in"),
+                        hello.ref());
+                return DONE;
+            }
+            return loggedIn(hello.inbox(), hello.ref());
         }
         return claim(hello.user(), hello.inbox(), hello.ref());
     }
@@ -170,16 +179,21 @@ final class V2Session implements ChatSession {
                     ? "token" : "user"), hello.ref(), Optional.empty());
             return DONE;
         }
+        return loggedIn(hello.inbox(), hello.ref());
+    }
+
+    /** The user is the login's, if it can be a user's name here. */
+    private CompletionStage<?> loggedIn(Optional<Position> since, Optional<String> ref) {
         if (login.isEmpty()) {
-            unauthorized("you are not logged in", hello.ref());
+            unauthorized("you are not logged in", ref);
             return DONE;
         }
         String name = login.get();
         if (!V2Json.isValidName(name) || name.startsWith(AuthSettings.GUEST_PREFIX)) {
-            unauthorized("your login's name '" + name + "' cannot be a user name here", hello.ref());
+            unauthorized("your login's name cannot be a user name here", ref);
             return DONE;
         }
-        return claim(name, hello.inbox(), hello.ref());
+        return claim(name, since, ref);
     }
 
     private CompletionStage<?> alreadyHello(Optional<String> ref) {

@@ -82,12 +82,12 @@ public final class Connection {
         return session.getId();
     }
 
-    /** The subprotocol the handshake agreed on; empty if none. */
     /** Who the server's login authenticated the handshake as, if it did. */
     public Optional<String> login() {
         return Optional.ofNullable(session.getUserPrincipal()).map(Principal::getName);
     }
 
+    /** The subprotocol the handshake agreed on; empty if none. */
     public String subprotocol() {
         return session.getNegotiatedSubprotocol();
     }

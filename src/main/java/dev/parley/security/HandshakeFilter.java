@@ -1,6 +1,7 @@
 package dev.parley.security;
 
 import dev.parley.ops.Meters;
+import dev.parley.chat.Protocol;
 import dev.parley.config.ParleyConfig;
 import dev.parley.connection.ConnectionRegistry;
 import jakarta.inject.Inject;
@@ -11,6 +12,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -84,8 +86,9 @@ public class HandshakeFilter extends HttpFilter {
      * answers the challenge itself.
      */
     private boolean loggedIn(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!config.chat().auth().requiresLogin() || !"/chat".equals(request.getServletPath())
-                || request.getUserPrincipal() != null) {
+        AuthSettings auth = config.chat().auth();
+        if (!auth.requiresLogin() || !"/chat".equals(request.getServletPath()) || request.getUserPrincipal() != null
+                || auth.v1Anonymous() && !asksForV2(request)) { // a tutorial client, as a guest
             return true;
         }
         try {
@@ -98,6 +101,11 @@ public class HandshakeFilter extends HttpFilter {
             }
             return false;
         }
+    }
+
+    private static boolean asksForV2(HttpServletRequest request) {
+        return Collections.list(request.getHeaders("Sec-WebSocket-Protocol")).stream()
+                .flatMap(header -> Arrays.stream(header.split(","))).map(String::strip).anyMatch(Protocol.V2_NAME::equals);
     }
 
     private static void tooMany(HttpServletResponse response, String reason) throws IOException {

@@ -346,9 +346,11 @@ class ChatAuthTest {
         assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(Event.Error.class, anonymous.next()).code());
         assertEquals(Disconnect.UNAUTHORIZED, anonymous.peer.closed, "no login");
 
-        V2Client guest = kit.v2(Optional.of("guest-x"));
-        guest.says("{'type':'hello'}");
-        assertEquals(Disconnect.UNAUTHORIZED, guest.peer.closed, "a login cannot pass for a guest");
+        for (String hello : List.of("{'type':'hello'}", "{'type':'hello','user':'guest-x'}")) {
+            V2Client guest = kit.v2(Optional.of("guest-x"));
+            guest.says(hello);
+            assertEquals(Disconnect.UNAUTHORIZED, guest.peer.closed, "a login cannot pass for a guest: " + hello);
+        }
         V2Client tokened = kit.v2(Optional.of("bob"));
         tokened.says("{'type':'hello','token':'" + token("bob", c -> c) + "'}");
         assertEquals(ErrorCode.BAD_MESSAGE, assertInstanceOf(Event.Error.class, tokened.next()).code());

@@ -706,4 +706,35 @@ class ChatV2Test {
         assertFalse(error.reason().isBlank(), "an error gives a reason");
         assertEquals(new Event.Error(code, error.reason(), Optional.ofNullable(ref), Optional.ofNullable(cid)), error);
     }
+
+    /** A leave the bus missed (Redis out of reach) is made once the bus is back, or its user stays listed. */
+    @Test
+    void aLeaveTheBusMissedIsMadeOnceItIsBack() {
+        OutageBus[] outage = new OutageBus[1];
+        kit = new ChatTestKit(ChatTestKit.settings(), bus -> outage[0] = new OutageBus(bus));
+        V2Client alice = kit.v2();
+        alice.hello("alice");
+        alice.join("tea");
+        V2Client bob = kit.v2();
+        bob.hello("bob");
+        bob.join("tea");
+        kit.presenceInterval();
+        alice.skipAll();
+        bob.skipAll();
+
+        outage[0].leavesDown = true;
+        bob.says("{'type':'leave','room':'tea','ref':'l1'}");
+        assertError(ErrorCode.UNAVAILABLE, "l1", null, bob.next());
+        kit.advance(Duration.ofSeconds(3));
+        kit.presenceInterval();
+        assertEquals(List.of(), alice.all(), "not made yet");
+
+        outage[0].leavesDown = false;
+        kit.advance(Duration.ofSeconds(1));
+        kit.presenceInterval();
+        assertEquals(List.of(new Event.Presence("tea", List.of(), List.of("bob"))), alice.all());
+        kit.advance(Duration.ofSeconds(10));
+        kit.presenceInterval();
+        assertEquals(List.of(), alice.all(), "made once");
+    }
 }

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.chat.ClusterKit.Client;
 import dev.parley.chat.ClusterKit.Node;
 import dev.parley.chat.bus.redis.RedisProcess;
+import dev.parley.security.AuthSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -121,6 +123,39 @@ class ClusterChatTest {
         bob.awaits("'text':'whisper'");
         alice.says("{'type':'send','to':'nobody','text':'x','cid':'p2'}");
         alice.awaits("'code':'no_such_user'");
+    }
+
+    /**
+     * Issue #13: a user's second device joins a room from a node where nobody else is in it yet. That node
+     * learns the user is listed from the room's state, not from a join (none is told for a second device):
+     * its joined must not wait for one.
+     */
+    @Test
+    void aSecondDeviceJoinsFromANodeNewToTheRoomAtOnce() throws Exception {
+        AuthSettings logins = new AuthSettings(AuthSettings.Mode.CONTAINER, Optional.empty(), Duration.ofSeconds(10),
+                Duration.ofSeconds(30), false, 10);
+        try (ClusterKit logged = new ClusterKit(ChatTestKit.settings().auth(logins).build())) {
+            Node a = logged.node("a", redis.uri(), TTL, Duration.ofSeconds(5));
+            Node b = logged.node("b", redis.uri(), TTL, Duration.ofSeconds(5));
+            Client phone = a.connect(Protocol.V2, Optional.of("uma"));
+            phone.says("{'type':'hello'}");
+            phone.awaits("'type':'welcome'");
+            phone.says("{'type':'join','room':'" + room + "'}");
+            phone.awaits("'type':'joined'");
+            Client laptop = b.connect(Protocol.V2, Optional.of("uma"));
+            laptop.says("{'type':'hello'}");
+            laptop.awaits("'type':'welcome'");
+            long asked = System.nanoTime();
+            laptop.says("{'type':'join','room':'" + room + "'}");
+            String joined = laptop.awaits("'type':'joined'");
+            long tookMillis = (System.nanoTime() - asked) / 1_000_000;
+            // a join that waited for a join to be told would take the 5 s fallback; it takes milliseconds
+            assertTrue(tookMillis < 4000, "joined after " + tookMillis + " ms");
+            assertTrue(joined.contains(json("'members':['uma']")), joined);
+            phone.says("{'type':'send','room':'" + room + "','text':'from the phone','cid':'c1'}");
+            laptop.awaits("'text':'from the phone'");
+            assertEquals(0, phone.arrivals("uma") + laptop.arrivals("uma"), "no presence for a second device");
+        }
     }
 
     @Test

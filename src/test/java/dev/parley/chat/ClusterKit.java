@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,8 +34,16 @@ final class ClusterKit implements AutoCloseable {
     static final Duration WITHIN = Duration.ofSeconds(15);
 
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-    final ChatSettings settings = ChatTestKit.settings().build();
+    final ChatSettings settings;
     private final List<RedisBus> buses = new ArrayList<>();
+
+    ClusterKit() {
+        this(ChatTestKit.settings().build());
+    }
+
+    ClusterKit(ChatSettings settings) {
+        this.settings = settings;
+    }
 
     /** A node that has asked for its lease (it waits for Redis up to its timeout). */
     Node node(String id, String redisUri, Duration ttl, Duration timeout) {
@@ -79,8 +88,13 @@ final class ClusterKit implements AutoCloseable {
         }
 
         Client connect(Protocol protocol) {
+            return connect(protocol, Optional.empty());
+        }
+
+        /** A connection whose handshake the server's login authenticated as {@code login}. */
+        Client connect(Protocol protocol, Optional<String> login) {
             RecordingPeer peer = new RecordingPeer();
-            ChatSession session = chat.open(protocol, peer);
+            ChatSession session = chat.open(protocol, peer, login);
             session.opened();
             Client client = new Client(session, peer);
             clients.add(client);

@@ -15,13 +15,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A bus whose recoveries fail while {@link #down} is set, as a cluster's do when Redis does not answer in
- * time; everything else goes to the bus it wraps.
+ * A bus whose recoveries fail while {@link #down} is set, and leaves while {@link #leavesDown} is, as a
+ * cluster's do when Redis does not answer in time; everything else goes to the bus it wraps.
  */
 final class OutageBus implements ChatBus {
 
     private final ChatBus bus;
     volatile boolean down;
+    volatile boolean leavesDown;
 
     OutageBus(ChatBus bus) {
         this.bus = bus;
@@ -49,6 +50,9 @@ final class OutageBus implements ChatBus {
 
     @Override
     public CompletionStage<Void> announceLeave(Stream room, Names.Claim member, String content) {
+        if (leavesDown) {
+            return CompletableFuture.failedFuture(new TimeoutException("the bus is down"));
+        }
         return bus.announceLeave(room, member, content);
     }
 

@@ -29,9 +29,11 @@ public interface ChatBus {
     CompletionStage<Appended> appendPrivate(Draft draft);
 
     /**
-     * The session that holds {@code member} joins the room. A user is in a room while any of its sessions
-     * is (its devices): the room's listeners hear that the user joined, in order with its messages, when
-     * its first session joins, and that it left when its last one leaves.
+     * A session of {@code member}'s user joins the room. A user is in a room while any of its sessions is
+     * (its devices): the room's listeners hear that the user joined, in order with its messages, when its
+     * first session joins, and that it left when its last one leaves. The member's token names this one
+     * membership: it starts with the token of the session's {@link Names.Claim} and a {@code #}, which is
+     * what ties it to the node that holds the session.
      */
     CompletionStage<Void> announceJoin(Stream room, Names.Claim member, String content);
 

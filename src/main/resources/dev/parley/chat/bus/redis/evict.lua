@@ -10,7 +10,8 @@ local all = redis.call('HGETALL', sessions)
 local gone = {}
 for i = 1, #all, 2 do
   local token = all[i]
-  if string.sub(token, 1, #prefix) == prefix and string.match(string.sub(token, #prefix + 1), '^%d+$') then
+  local rest = string.sub(token, #prefix + 1)
+  if string.sub(token, 1, #prefix) == prefix and (string.match(rest, '^%d+#%d+$') or string.match(rest, '^%d+$')) then
     table.insert(gone, {token, all[i + 1]})
   end
 end

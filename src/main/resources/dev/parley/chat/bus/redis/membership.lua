@@ -2,8 +2,9 @@
 -- sessions (its devices, on any node) is in: its first session's join adds it to the room's member list (a
 -- zset ordered by a cluster-wide join counter), its last one's leave removes it, and only those changes are
 -- published, with the room's next membership version, in one atomic step, so that each is told exactly
--- once whichever node asks. A session is its name's claim token, "<lease>/<n>": an evicted node's sessions
--- are found by their lease, and a node evicted meanwhile cannot remove a session it no longer holds.
+-- once whichever node asks. A session's membership is named by its name's claim token and a number,
+-- "<lease>/<n>#<m>": an evicted node's are found by their lease, and a node evicted meanwhile cannot remove
+-- a membership it no longer holds.
 -- KEYS: 1 meta, 2 log, 3 members, 4 sessions (hash: token -> user), 5 held (hash: user -> sessions in)
 -- ARGV: 1 'j' or 'l', 2 user, 3 content, 4 channel, 5 ttl ms, 6 epoch if new, 7 the session's token
 -- Returns 1 if the member list changed.
