@@ -17,11 +17,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param firstRetry the delay before the first reconnection attempt; each failure doubles it
  * @param maxRetry   the cap on that delay
  * @param timeout    how long to wait for the server when connecting and registering
- * @param scheduler  runs reconnection attempts; inside a server, pass its managed scheduled executor.
- *                   Null means a single daemon thread, started on first use
+ * @param scheduler  runs reconnection attempts (and v2's resends and give-ups); inside a server, pass its
+ *                   managed scheduled executor. Null means a single daemon thread, started on first use
+ * @param giveUp     v2: how long a send may wait for its acknowledgement, across reconnects, before its stage
+ *                   fails. Keep it below the server's {@code parley.send.dedupe-seconds}, within which a resend
+ *                   is stored once
  */
 public record ChatOptions(WebSocketContainer container, String greeting, boolean reconnect, Duration firstRetry,
-        Duration maxRetry, Duration timeout, ScheduledExecutorService scheduler) {
+        Duration maxRetry, Duration timeout, ScheduledExecutorService scheduler, Duration giveUp) {
 
     public ChatOptions {
         Objects.requireNonNull(container, "container");
@@ -29,37 +32,47 @@ public record ChatOptions(WebSocketContainer container, String greeting, boolean
         if (firstRetry.isNegative() || firstRetry.isZero() || maxRetry.compareTo(firstRetry) < 0) {
             throw new IllegalArgumentException("need 0 < firstRetry <= maxRetry");
         }
+        if (giveUp.isNegative() || giveUp.isZero()) {
+            throw new IllegalArgumentException("need 0 < giveUp");
+        }
     }
 
-    /** Reconnects from 250 ms up to 30 s apart, waits 10 s for the server, uses the default container. */
+    /**
+     * Reconnects from 250 ms up to 30 s apart, waits 10 s for the server, gives a v2 send 2 minutes, uses the
+     * default container.
+     */
     public static ChatOptions defaults() {
         return new ChatOptions(ContainerProvider.getWebSocketContainer(), "", true, Duration.ofMillis(250),
-                Duration.ofSeconds(30), Duration.ofSeconds(10), null);
+                Duration.ofSeconds(30), Duration.ofSeconds(10), null, Duration.ofMinutes(2));
     }
 
     /** The scheduler for reconnection attempts. */
-    ScheduledExecutorService reconnectScheduler() {
+    public ScheduledExecutorService reconnectScheduler() {
         return scheduler != null ? scheduler : DefaultScheduler.INSTANCE;
     }
 
     public ChatOptions withContainer(WebSocketContainer container) {
-        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler, giveUp);
     }
 
     public ChatOptions withGreeting(String greeting) {
-        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler, giveUp);
     }
 
     public ChatOptions withReconnect(boolean reconnect) {
-        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler, giveUp);
     }
 
     public ChatOptions withBackoff(Duration firstRetry, Duration maxRetry) {
-        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler, giveUp);
+    }
+
+    public ChatOptions withGiveUp(Duration giveUp) {
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler, giveUp);
     }
 
     public ChatOptions withScheduler(ScheduledExecutorService scheduler) {
-        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler);
+        return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler, giveUp);
     }
 
     /** Created on first use only, so that code inside a server that passes its own never starts one. */

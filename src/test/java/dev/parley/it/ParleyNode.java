@@ -65,18 +65,23 @@ public final class ParleyNode implements AutoCloseable {
      */
     static ParleyNode launch(Server server, String id, Map<String, String> settings, Map<String, String> logins)
             throws IOException {
-        return server == Server.WILDFLY ? wildFly(id, settings, logins) : payara(id, settings, logins);
+        return launch(server, id, settings, logins, freePort());
+    }
+
+    /** As {@link #launch(Server, String, Map, Map)}, on {@code port}: a node that replaces a stopped one. */
+    static ParleyNode launch(Server server, String id, Map<String, String> settings, Map<String, String> logins,
+            int port) throws IOException {
+        return server == Server.WILDFLY ? wildFly(id, settings, logins, port) : payara(id, settings, logins, port);
     }
 
     /** Launches a WildFly node. */
     public static ParleyNode wildFly(String id, Map<String, String> settings) throws IOException {
-        return wildFly(id, settings, Map.of());
+        return wildFly(id, settings, Map.of(), freePort());
     }
 
-    private static ParleyNode wildFly(String id, Map<String, String> settings, Map<String, String> logins)
+    private static ParleyNode wildFly(String id, Map<String, String> settings, Map<String, String> logins, int port)
             throws IOException {
         Path home = Path.of(System.getProperty("jboss.home", "target/server")).toAbsolutePath();
-        int port = freePort();
         Path base = baseOf(id, port);
         copyTree(home.resolve("standalone").resolve("configuration"), base.resolve("configuration"));
         StringBuilder users = new StringBuilder("\n");
@@ -98,13 +103,12 @@ public final class ParleyNode implements AutoCloseable {
 
     /** Launches a Payara Micro node, with the post-boot commands the README gives. */
     static ParleyNode payara(String id, Map<String, String> settings) throws IOException {
-        return payara(id, settings, Map.of());
+        return payara(id, settings, Map.of(), freePort());
     }
 
-    private static ParleyNode payara(String id, Map<String, String> settings, Map<String, String> logins)
+    private static ParleyNode payara(String id, Map<String, String> settings, Map<String, String> logins, int port)
             throws IOException {
         Path jar = Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar")).toAbsolutePath();
-        int port = freePort();
         Path base = baseOf(id, port);
         Files.createDirectories(base);
         Path postBoot = base.resolve("post-boot-commands.asadmin");
