@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client library inside another Jakarta EE application, deployed beside Parley on the same server:
- * a bot joins the chat and answers private messages. How the two WARs get onto the server differs per
+ * a bot joins the chat on {@code parley.v2} and answers private messages, here a tutorial (v1) user's. How the two WARs get onto the server differs per
  * Arquillian adapter, see the subclasses.
  */
 abstract class BotScenario {
@@ -37,7 +37,7 @@ abstract class BotScenario {
                     HttpRequest.newBuilder(join).POST(HttpRequest.BodyPublishers.ofString(chat.toString())).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, joined.statusCode(), joined.body());
-            carol.expect(new Login("bot", "at your service", List.of("carol", "bot")));
+            carol.expect(new Login("bot", "", List.of("carol", "bot"))); // a v2 user joining the lobby
 
             carol.sayTo("bot", "are you there?");
             carol.expect(new UserMessage("are you there?", "carol", Optional.of("bot")));

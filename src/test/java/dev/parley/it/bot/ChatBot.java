@@ -1,8 +1,11 @@
 package dev.parley.it.bot;
 
-import dev.parley.client.ChatListener;
+import dev.parley.chat.protocol.v2.Event;
 import dev.parley.client.ChatOptions;
-import dev.parley.client.ParleyChat;
+import dev.parley.client.v2.ChatEvents;
+import dev.parley.client.v2.Identity;
+import dev.parley.client.v2.ParleyChat;
+import dev.parley.client.v2.RoomListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -12,13 +15,14 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * Another Jakarta EE application's use of the client library: a CDI bean that joins the chat as
- * {@code bot} and answers every private message it gets.
+ * Another Jakarta EE application's use of the client library, on {@code parley.v2}: a CDI bean that says
+ * hello as {@code bot}, joins the lobby and answers every private message it gets.
  */
 @ApplicationScoped
 public class ChatBot {
 
     public static final String NAME = "bot";
+    private static final String LOBBY = "lobby";
 
     /** Reconnection attempts run on the server's own scheduler rather than a thread of the library's. */
     @Resource
@@ -32,9 +36,9 @@ public class ChatBot {
         }
         ChatOptions options = ChatOptions.defaults()
                 .withContainer(ContainerProvider.getWebSocketContainer())
-                .withGreeting("at your service")
                 .withScheduler(scheduler);
-        chat = ParleyChat.connect(chatUri, NAME, new Replier(), options);
+        chat = ParleyChat.connect(chatUri, Identity.user(NAME), new Replier(), options);
+        chat.join(LOBBY, new RoomListener() { });
     }
 
     @PreDestroy
@@ -44,11 +48,11 @@ public class ChatBot {
         }
     }
 
-    private final class Replier implements ChatListener {
+    private final class Replier implements ChatEvents {
         @Override
-        public void onMessage(String from, String text, Optional<String> to) {
-            if (to.isPresent() && to.get().equals(NAME) && !from.equals(NAME)) {
-                chat.sendTo(from, "bot heard '" + text + "' from " + from);
+        public void onPrivateMessage(Event.Message message) {
+            if (message.to().equals(Optional.of(NAME)) && !message.from().equals(NAME)) {
+                chat.sendTo(message.from(), "bot heard '" + message.text() + "' from " + message.from());
             }
         }
     }
