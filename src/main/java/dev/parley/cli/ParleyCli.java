@@ -24,7 +24,11 @@ public final class ParleyCli {
               echo URL                 send each line of input to /echo, print each reply
               receipt URL              send each line of input to /receipt, print each receipt
               greet URL                the tutorial's greeting client: Hi/success, then 'input text: ' prompts; 'exit' quits
-              chat URL --user NAME     join the chat as NAME; a line is broadcast, '/to NAME text' is private,
+              chat URL --user NAME     chat as NAME (or --token JWT) on parley.v2, starting in the lobby: a line goes
+                                       to the current room; '/join R', '/leave R', '/rooms', '/switch R',
+                                       '/members', '/history [N]', '/to NAME text'; 'exit' leaves
+              chat URL --v1 --user NAME
+                                       the tutorial's chat: a line is broadcast, '/to NAME text' is private,
                                        '/users' lists who is online, 'exit' leaves
             URL is ws:// or wss://, e.g. ws://localhost:8080/parley/echo""";
 
@@ -56,7 +60,10 @@ public final class ParleyCli {
             return switch (args[0]) {
                 case "echo", "receipt" -> new LineCommand(uri).run(in, out);
                 case "greet" -> new GreetCommand(uri).run(in, out);
-                case "chat" -> ChatCommand.fromOptions(uri, options).run(in, out, err);
+                case "chat" -> options.contains("--v1")
+                        ? V1ChatCommand.fromOptions(uri, options.stream().filter(o -> !o.equals("--v1")).toList())
+                                .run(in, out, err)
+                        : ChatCommand.fromOptions(uri, options).run(in, out, err);
                 default -> {
                     err.println("parley: unknown command '" + args[0] + "'\n" + USAGE_TEXT);
                     yield USAGE;

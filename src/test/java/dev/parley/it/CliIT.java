@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.chat.protocol.ServerEvent.Login;
 import dev.parley.chat.protocol.ServerEvent.Logout;
 import dev.parley.chat.protocol.ServerEvent.UserMessage;
+import dev.parley.chat.protocol.v2.Event;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,7 +70,8 @@ class CliIT {
             watcher.register("watcher", "");
             watcher.expect(new Login("watcher", "", List.of("watcher")));
 
-            Run chat = cli("hi all\n/to watcher psst\n/users\nexit\n", "chat", url("chat"), "--user", "cli-alice");
+            Run chat = cli("hi all\n/to watcher psst\n/users\nexit\n", "chat", url("chat"), "--v1", "--user",
+                    "cli-alice");
             assertEquals(0, chat.status(), chat.err());
 
             watcher.expect(new Login("cli-alice", "hello", List.of("watcher", "cli-alice")));
@@ -84,6 +86,35 @@ class CliIT {
                     "cli-alice -> watcher (private): psst",
                     "online: watcher, cli-alice",
                     "you left the chat"), lines);
+        }
+    }
+
+    /** Issue #14: the chat command speaks parley.v2 by default, through pipes. */
+    @Test
+    void chatOnV2JoinsRoomsSendsPrivatelyAndShowsHistory() throws Exception {
+        try (V2User watcher = V2User.hello(Deployments.ws(base, "chat"), "cli-watcher")) {
+            watcher.join("cli-room");
+            Run chat = cli("hello lobby\n/join cli-room\nhi room\n/to cli-watcher psst\n/rooms\n/switch lobby\n"
+                    + "/history 5\n/nonsense\nexit\n", "chat", url("chat"), "--user", "cli-ann");
+            assertEquals(0, chat.status(), chat.err());
+            assertEquals("hi room", watcher.nextIgnoringPresence(Event.Message.class).text());
+            Event.Message psst = watcher.nextIgnoringPresence(Event.Message.class);
+            assertEquals(Optional.of("cli-watcher"), psst.to());
+            assertEquals("psst", psst.text());
+
+            List<String> lines = chat.out().stream().map(line -> line.replaceFirst("^\\[\\d\\d:\\d\\d:\\d\\d] ", ""))
+                    .toList();
+            assertTrue(lines.containsAll(List.of(
+                    "#lobby cli-ann: hello lobby",
+                    "#cli-room you joined (members: cli-watcher, cli-ann)",
+                    "#cli-room cli-ann: hi room",
+                    "cli-ann -> cli-watcher (private): psst",
+                    "rooms: lobby, cli-room (typing to #cli-room)",
+                    "now typing to #lobby",
+                    "#lobby (history) cli-ann: hello lobby")), String.join("\n", lines));
+            assertTrue(lines.get(0).startsWith("#lobby you joined"), lines.get(0));
+            assertEquals("you left the chat", lines.get(lines.size() - 1));
+            assertTrue(chat.err().contains("usage: /join ROOM"), chat.err());
         }
     }
 

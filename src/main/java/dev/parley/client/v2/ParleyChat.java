@@ -138,18 +138,14 @@ public final class ParleyChat implements AutoCloseable {
     /** Closes the connection for good: no reconnection follows, and sends not yet acknowledged fail. */
     @Override
     public void close() {
-        List<Unacked> abandoned;
         Session current;
         synchronized (lock) {
             closing = true;
-            abandoned = List.copyOf(unacked.values());
-            unacked.clear();
+            failUnacked("chat closed before the server acknowledged the send");
             replies.values().forEach(reply -> reply.completeExceptionally(new ParleyClientException("chat closed")));
             replies.clear();
             current = session;
         }
-        abandoned.forEach(send -> send.acked.completeExceptionally(new ParleyClientException("chat closed before "
-                + "the server acknowledged the send")));
         if (current != null && current.isOpen()) {
             try {
                 current.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye"));
@@ -238,13 +234,37 @@ public final class ParleyChat implements AutoCloseable {
             replies.values().forEach(reply -> reply.completeExceptionally(
                     new ParleyClientException("connection closed: " + describe(reason))));
             replies.clear();
-            // a close in 4000-4099 means: not as it is (unauthorized, token expired)
-            willReconnect = !closing && options.reconnect() && reason.getCloseCode().getCode() / 100 != 40;
+            willReconnect = !closing && options.reconnect() && reconnectable(reason);
         }
         events.onDisconnect(reason, willReconnect);
+        if (!willReconnect) { // after the owner heard why, so that it knows it when the sends fail
+            synchronized (lock) {
+                failUnacked("connection closed: " + describe(reason));
+            }
+        }
         if (willReconnect) {
             scheduleReconnect();
         }
+    }
+
+    /**
+     * Whether coming back can help: not after a close in 4000-4099 (unauthorized, token expired: not as it
+     * is), nor for a message too big (1009) or a flood (1008 "rate limit exceeded"), which sending the same
+     * again would repeat. A slow consumer (1008 too) comes back and resumes.
+     */
+    private static boolean reconnectable(CloseReason reason) {
+        int code = reason.getCloseCode().getCode();
+        if (code / 100 == 40 || code == CloseReason.CloseCodes.TOO_BIG.getCode()) {
+            return false;
+        }
+        return code != CloseReason.CloseCodes.VIOLATED_POLICY.getCode() || "slow consumer".equals(reason.getReasonPhrase());
+    }
+
+    /** Under the lock: every send still waiting fails, as nothing will send it again. */
+    private void failUnacked(String why) {
+        List<Unacked> abandoned = List.copyOf(unacked.values());
+        unacked.clear();
+        abandoned.forEach(send -> send.acked.completeExceptionally(new ParleyClientException(why)));
     }
 
     // ---- events
@@ -467,12 +487,16 @@ public final class ParleyChat implements AutoCloseable {
                 ? session : null;
     }
 
-    /** Blocking sends, one at a time per connection: Jakarta WebSocket forbids overlapping ones. A failed one waits for the reconnect. */
+    /**
+     * Blocking sends, one at a time per connection: Jakarta WebSocket forbids overlapping ones. A failed one
+     * waits for the reconnect; whatever a dying connection throws (an IOException, or Tyrus's client
+     * rejecting the write once its container stopped with its last session) is that failure.
+     */
     private void write(Session to, Request request) {
         synchronized (to) {
             try {
                 to.getBasicRemote().sendText(V2Json.write(request));
-            } catch (IOException | IllegalStateException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.fine(() -> "send failed, kept for the reconnect: " + e);
             }
         }
