@@ -3,6 +3,7 @@ package dev.parley.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,17 +11,18 @@ import java.time.Duration;
 import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** A person at the browser chat page, in headless Chromium. */
+/** A person at the browser chat page (parley.v2: rooms, private conversations), in headless Chromium. */
 final class BrowserUser implements AutoCloseable {
 
     static final String CHROMEDRIVER = System.getProperty("chromedriver.path", "/usr/bin/chromedriver");
@@ -40,7 +42,7 @@ final class BrowserUser implements AutoCloseable {
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1024,768", "--user-data-dir=" + profile.toAbsolutePath());
+                "--no-first-run", "--window-size=1200,800", "--user-data-dir=" + profile.toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
@@ -54,51 +56,93 @@ final class BrowserUser implements AutoCloseable {
         driver.findElement(By.id("name")).sendKeys(name);
         driver.findElement(By.id("join")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        awaitConversation("#lobby");
     }
 
+    /** Types {@code text} into the conversation shown, and sends it. */
     void say(String text) {
-        sendTo("", text);
-    }
-
-    /** Sends privately to {@code to}, or to everyone when {@code to} is empty. */
-    void sendTo(String to, String text) {
-        wait.until(d -> new Select(d.findElement(By.id("to"))).getOptions().stream()
-                .anyMatch(option -> option.getAttribute("value").equals(to)));
-        new Select(driver.findElement(By.id("to"))).selectByValue(to);
         WebElement input = driver.findElement(By.id("text"));
         // set through script: typing a long text key by key is slow, and the page reads the value
         ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", input, text);
         driver.findElement(By.id("send")).click();
     }
 
-    /** Waits until a line of the conversation ends with {@code text}, read as text. */
-    void awaitLine(String text) {
-        wait.until(d -> lines().stream().anyMatch(line -> line.endsWith(text)));
+    /** Joins (or creates) {@code room} through the page's form; the page then shows it. */
+    void joinRoom(String room) {
+        driver.findElement(By.id("room-name")).sendKeys(room);
+        driver.findElement(By.id("room-join")).click();
+        awaitConversation("#" + room);
     }
 
-    /** The conversation, a line each, read as the page shows it. */
-    List<String> lines() {
-        return texts("#log .line");
+    /** Shows a conversation: {@code #room}, or {@code @user} for a private one. */
+    void show(String key) {
+        awaitConversation(key);
+        driver.findElement(By.cssSelector("button[data-conversation='" + key + "']")).click();
     }
 
-    /** Waits until the list of users online is exactly {@code users}. */
-    void awaitUsers(List<String> users) {
-        wait.until(d -> texts("#users li").equals(users));
+    /** Opens the private conversation with {@code user} from the member list of the room shown. */
+    void openPrivate(String user) {
+        wait.until(d -> texts("#members li").contains(user));
+        script("Array.from(document.querySelectorAll('#members li button')).find(b => b.textContent === arguments[0]).click();",
+                user);
+    }
+
+    void awaitConversation(String key) {
+        wait.until(d -> !d.findElements(By.cssSelector("button[data-conversation='" + key + "']")).isEmpty());
+    }
+
+    /** Waits until a line of the conversation {@code key} ends with {@code text}, read as text. */
+    void awaitLine(String key, String text) {
+        wait.until(d -> lines(key).stream().anyMatch(line -> line.endsWith(text)));
+    }
+
+    /** The lines of conversation {@code key}, a line each, read as the page shows them (time first). */
+    List<String> lines(String key) {
+        return texts(".log[data-conversation='" + key + "'] .line");
+    }
+
+    /** The lines of {@code key} still waiting for their ack. */
+    List<String> pending(String key) {
+        return texts(".log[data-conversation='" + key + "'] .line.pending");
+    }
+
+    /** The unread count shown beside conversation {@code key}; empty when none. */
+    String unread(String key) {
+        return texts("button[data-conversation='" + key + "'] .unread").get(0);
+    }
+
+    /** Waits until the member list of the room shown is exactly {@code users}. */
+    void awaitMembers(List<String> users) {
+        wait.until(d -> texts("#members li").equals(users));
+    }
+
+    boolean bannerShown() {
+        return (Boolean) script("return !document.getElementById('banner').hidden;");
+    }
+
+    void awaitBanner(boolean shown) {
+        wait.until(d -> bannerShown() == shown);
     }
 
     /** The text of each element that {@code cssSelector} finds, read in one script so none goes stale. */
     @SuppressWarnings("unchecked")
-    private List<String> texts(String cssSelector) {
+    List<String> texts(String cssSelector) {
         return (List<String>) ((JavascriptExecutor) driver).executeScript(
                 "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent);", cssSelector);
     }
 
-    Object script(String script) {
-        return ((JavascriptExecutor) driver).executeScript(script);
+    Object script(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
-    int elementsInLog(String cssSelector) {
-        return driver.findElements(By.cssSelector("#log")).get(0).findElements(By.cssSelector(cssSelector)).size();
+    int elementsInLogs(String cssSelector) {
+        return driver.findElement(By.id("logs")).findElements(By.cssSelector(cssSelector)).size();
+    }
+
+    /** Saves what the browser shows as a PNG. */
+    void screenshot(Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Files.write(to, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
     @Override
