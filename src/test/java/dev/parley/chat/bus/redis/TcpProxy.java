@@ -21,8 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * (SIGSTOP) proxy or a partitioned network. Bytes already sent wait, as they would in the socket buffers
  * or in TCP's retransmissions, and arrive on {@link #heal()}: a partition delays bytes, never loses
  * some from the middle of a stream.</li>
- * <li>{@link #cut()}: every connection is reset and new ones are refused, as when the proxy has died.</li>
- * <li>{@link #heal()}: bytes flow again, and connections are accepted again, on the same port.</li>
+ * <li>{@link #cut()}: every connection is reset, and so is each new one as it comes, as when the proxy has
+ * died. The port stays bound: closed, it could be taken as another socket's source port and not be bound
+ * again (CI saw that).</li>
+ * <li>{@link #heal()}: bytes flow again, and connections are let through again.</li>
  * </ul>
  * Plain blocking sockets, two threads per connection.
  */
@@ -34,6 +36,7 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private ServerSocket listener;
     private boolean flowing = true;
+    private boolean cut;
     private boolean closed;
 
     private TcpProxy(InetSocketAddress target) throws IOException {
@@ -67,26 +70,20 @@ public final class TcpProxy implements AutoCloseable {
         flowing = false;
     }
 
-    /** Resets every connection (RST, not FIN) and refuses new ones (the port is closed) until {@link #heal()}. */
-    public synchronized void cut() throws IOException {
-        if (listener != null) {
-            listener.close();
-            listener = null;
-        }
+    /** Resets every connection (RST, not FIN), and each new one as it comes, until {@link #heal()}. */
+    public synchronized void cut() {
+        cut = true;
         resetAll();
     }
 
-    /** Lets bytes flow again, and accepts again on the same port if it was cut. */
-    public synchronized void heal() throws IOException {
+    /** Lets bytes flow again, and connections through again. */
+    public synchronized void heal() {
         if (closed) {
             throw new IllegalStateException("closed");
         }
         flowing = true;
+        cut = false;
         notifyAll();
-        if (listener == null) {
-            listener = listen(port);
-            accepting(listener);
-        }
     }
 
     /** Closes the port and every connection, and waits for the threads to end. */
@@ -130,6 +127,12 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void connect(Socket downstream) {
+        synchronized (this) {
+            if (cut || closed) {
+                reset(downstream);
+                return;
+            }
+        }
         Socket upstream = new Socket();
         try {
             sockets.add(downstream);
@@ -141,7 +144,7 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         synchronized (this) {
-            if (listener == null || closed) { // cut meanwhile
+            if (cut || closed) { // cut meanwhile
                 reset(downstream);
                 reset(upstream);
                 return;
