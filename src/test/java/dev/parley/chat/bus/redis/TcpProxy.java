@@ -8,10 +8,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A TCP proxy on a free loopback port in front of a server, that a test can cut a client off with while
@@ -21,10 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (SIGSTOP) proxy or a partitioned network. Bytes already sent wait, as they would in the socket buffers
  * or in TCP's retransmissions, and arrive on {@link #heal()}: a partition delays bytes, never loses
  * some from the middle of a stream.</li>
- * <li>{@link #cut()}: every connection is reset, and so is each new one as it comes, as when the proxy has
- * died. The port stays bound: closed, it could be taken as another socket's source port and not be bound
- * again (CI saw that).</li>
- * <li>{@link #heal()}: bytes flow again, and connections are let through again.</li>
+ * <li>{@link #cut()}: every connection is reset and new ones are refused, as when the proxy has died.</li>
+ * <li>{@link #heal()}: bytes flow again, and connections are accepted again, on the same port.</li>
  * </ul>
  * Plain blocking sockets, two threads per connection.
  */
@@ -36,14 +37,42 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private ServerSocket listener;
     private boolean flowing = true;
-    private boolean cut;
     private boolean closed;
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
-        this.listener = listen(0);
+        this.listener = listenBelowEphemeralPorts();
         this.port = listener.getLocalPort();
         accepting(listener);
+    }
+
+    /**
+     * A port outside the range that outgoing connections take their source ports from: a port of that range,
+     * freed by a cut, can be taken by one of them meanwhile, and heal() then cannot bind it again (CI saw
+     * "Address already in use").
+     */
+    private ServerSocket listenBelowEphemeralPorts() throws IOException {
+        int ephemeralFrom = 32768;
+        try {
+            // read by lines: a /proc file claims size 0, and readString took only its first byte
+            ephemeralFrom = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .get(0).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException unknown) {
+            // not Linux: the usual start of the range
+        }
+        if (ephemeralFrom < 4096) {
+            ephemeralFrom = 32768; // an odd range: keep to the usual one
+        }
+        int from = Math.max(1024, Math.min(20000, ephemeralFrom / 2));
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = from + ThreadLocalRandom.current().nextInt(ephemeralFrom - from);
+            try {
+                return listen(candidate);
+            } catch (IOException taken) {
+                // another one
+            }
+        }
+        throw new IOException("no free port below " + ephemeralFrom);
     }
 
     /** A proxy to {@code host:port}, accepting at once. */
@@ -70,20 +99,26 @@ public final class TcpProxy implements AutoCloseable {
         flowing = false;
     }
 
-    /** Resets every connection (RST, not FIN), and each new one as it comes, until {@link #heal()}. */
-    public synchronized void cut() {
-        cut = true;
+    /** Resets every connection (RST, not FIN) and refuses new ones (the port is closed) until {@link #heal()}. */
+    public synchronized void cut() throws IOException {
+        if (listener != null) {
+            listener.close();
+            listener = null;
+        }
         resetAll();
     }
 
-    /** Lets bytes flow again, and connections through again. */
-    public synchronized void heal() {
+    /** Lets bytes flow again, and accepts again on the same port if it was cut. */
+    public synchronized void heal() throws IOException {
         if (closed) {
             throw new IllegalStateException("closed");
         }
         flowing = true;
-        cut = false;
         notifyAll();
+        if (listener == null) {
+            listener = listen(port);
+            accepting(listener);
+        }
     }
 
     /** Closes the port and every connection, and waits for the threads to end. */
@@ -127,12 +162,6 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void connect(Socket downstream) {
-        synchronized (this) {
-            if (cut || closed) {
-                reset(downstream);
-                return;
-            }
-        }
         Socket upstream = new Socket();
         try {
             sockets.add(downstream);
@@ -144,7 +173,7 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         synchronized (this) {
-            if (cut || closed) { // cut meanwhile
+            if (listener == null || closed) { // cut meanwhile
                 reset(downstream);
                 reset(upstream);
                 return;
