@@ -3,6 +3,7 @@ package dev.parley.chat.bus.redis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP proxy on a free loopback port in front of a server, that a test can cut a client off with while
@@ -48,8 +50,7 @@ public final class TcpProxy implements AutoCloseable {
 
     /**
      * A port outside the range that outgoing connections take their source ports from: a port of that range,
-     * freed by a cut, can be taken by one of them meanwhile, and heal() then cannot bind it again (CI saw
-     * "Address already in use").
+     * freed by a cut, could be taken by one of them meanwhile, and heal() could not bind it again.
      */
     private ServerSocket listenBelowEphemeralPorts() throws IOException {
         int ephemeralFrom = 32768;
@@ -116,7 +117,7 @@ public final class TcpProxy implements AutoCloseable {
         flowing = true;
         notifyAll();
         if (listener == null) {
-            listener = listen(port);
+            listener = listenAgain();
             accepting(listener);
         }
     }
@@ -137,6 +138,30 @@ public final class TcpProxy implements AutoCloseable {
         }
         for (Thread thread : started) {
             thread.join(5000);
+        }
+    }
+
+    /**
+     * The port again, once the cut's listener has let it go: a listener closed while its thread is blocked in
+     * accept() releases the port only once that thread has woken up, so a heal right after a cut can find the
+     * port still bound (CI saw "Address already in use").
+     */
+    private ServerSocket listenAgain() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return listen(port);
+            } catch (BindException stillBound) {
+                if (System.nanoTime() > deadline) {
+                    throw stillBound;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw stillBound;
+                }
+            }
         }
     }
 
