@@ -22,6 +22,7 @@
   let everWelcomed = false;
   let leaving = false;       // closed on purpose: do not reconnect
   let retryMs = FIRST_RETRY_MS;
+  let retryTimer = null;
   let inbox = null;          // {epoch, seq}: where the inbox stands
   let current = null;        // the key of the conversation shown: '#room' or '@user'
   let cids = 0;
@@ -316,14 +317,18 @@
         setStatus('not connected');
         return;
       }
-      if (close.code >= 4000 && close.code < 4100) { // not as it is: unauthorized, token expired
-        setStatus('disconnected: ' + close.reason);
+      // not as it is: unauthorized, token expired (4000-4099); nor what resending would repeat: a message
+      // too big (1009), a flood (1008 but for a slow consumer, which comes back and resumes)
+      if ((close.code >= 4000 && close.code < 4100) || close.code === 1009
+          || (close.code === 1008 && close.reason !== 'slow consumer')) {
+        setStatus('disconnected: ' + close.code + ' ' + close.reason);
+        note('error', 'disconnected (' + close.code + ' ' + close.reason + '); reload the page to start again');
         return;
       }
       if (everWelcomed) $('banner').hidden = false;
       setStatus('reconnecting\u2026');
       // capped backoff, each delay drawn between half and all of it, so that pages cut off together come back apart
-      setTimeout(connect, retryMs / 2 + Math.random() * retryMs / 2);
+      retryTimer = setTimeout(connect, retryMs / 2 + Math.random() * retryMs / 2);
       retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
     });
   }
@@ -369,9 +374,19 @@
     if (!next.done) show(next.value);
   });
 
+  /** Logs out: the next join starts afresh, with no rooms, inbox position or pending sends of this one. */
   $('leave').addEventListener('click', () => {
     leaving = true;
-    if (socket && socket.readyState === WebSocket.OPEN) socket.close(1000, 'bye');
+    clearTimeout(retryTimer);
+    if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000, 'bye');
+    for (const key of [...conversations.keys()]) forget(key);
+    rooms.clear();
+    unacked.clear();
+    inbox = null;
+    current = null;
+    everWelcomed = false;
+    retryMs = FIRST_RETRY_MS;
+    $('banner').hidden = true;
     $('chat').hidden = true;
     $('join-form').hidden = false;
     setStatus('not connected');

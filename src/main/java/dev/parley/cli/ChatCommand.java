@@ -64,7 +64,11 @@ final class ChatCommand {
         Printer printer = new Printer(out);
         try (ParleyChat chat = ParleyChat.connect(uri, identity, printer, ChatOptions.defaults())) {
             Session session = new Session(chat, printer, out, err);
-            session.join(LOBBY);
+            try {
+                session.join(LOBBY);
+            } catch (ParleyClientException refused) { // a token may not list the lobby
+                err.println("parley: could not join " + LOBBY + ": " + refused.getMessage());
+            }
             var lines = V1ChatCommand.readInBackground(in);
             while (printer.lost.getCount() > 0) {
                 Optional<String> line = V1ChatCommand.nextLine(lines);
@@ -72,9 +76,13 @@ final class ChatCommand {
                     continue; // nothing typed yet: look at the connection again
                 }
                 if (line.isEmpty() || line.get().equals(V1ChatCommand.EXIT)) {
-                    session.drain();
+                    boolean allAcked = session.drain();
                     if (printer.lost.getCount() == 0) {
                         break; // the server closed it meanwhile
+                    }
+                    if (!allAcked) {
+                        err.println("parley: some messages were not acknowledged before leaving");
+                        return ParleyCli.CONNECTION_FAILED;
                     }
                     out.println(V1ChatCommand.stamp() + " you left the chat");
                     return ParleyCli.OK;
@@ -122,7 +130,7 @@ final class ChatCommand {
                 case "/rooms" -> out.println(V1ChatCommand.stamp() + " rooms: " + String.join(", ", rooms.keySet())
                         + (current != null ? " (typing to #" + current + ")" : ""));
                 case "/members" -> require(current != null, () -> members(rooms.get(current)));
-                case "/history" -> require(current != null && argument.matches("\\d*"),
+                case "/history" -> require(current != null && argument.matches("\\d{0,3}"),
                         () -> history(rooms.get(current), argument.isEmpty() ? 20 : Integer.parseInt(argument)));
                 case "/to" -> {
                     String[] parts = argument.split(" ", 2);
@@ -188,20 +196,27 @@ final class ChatCommand {
             }));
         }
 
-        /** Waits for every send's acknowledgement, then for this user's own copies of them to be shown. */
-        void drain() {
+        /**
+         * Waits for every send's acknowledgement, then for this user's own copies of them to be shown; false
+         * if any send failed or was not acknowledged in time.
+         */
+        boolean drain() {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
+            boolean allAcked = true;
             try {
-                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).exceptionally(failure -> null)
-                        .get(DRAIN_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                err.println("parley: some sends were not acknowledged in time");
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(DRAIN_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                allAcked = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                allAcked = false;
             }
             Map<String, Long> wanted;
             synchronized (acked) {
                 wanted = Map.copyOf(acked);
             }
             printer.awaitShown(wanted, deadline);
+            return allAcked;
         }
 
         private static <T> T await(CompletableFuture<T> reply) {

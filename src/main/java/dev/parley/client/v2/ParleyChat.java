@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,6 +72,8 @@ public final class ParleyChat implements AutoCloseable {
     /** Requests waiting for their reply, by ref. */
     private final Map<String, CompletableFuture<Event>> replies = new HashMap<>();
     private boolean closing;
+    /** Set when the connection went for good (a close not reconnected, or a hello refused on reconnect). */
+    private boolean ended;
     private Duration nextRetry;
 
     private ParleyChat(URI uri, Identity identity, ChatEvents events, ChatOptions options) {
@@ -167,10 +170,15 @@ public final class ParleyChat implements AutoCloseable {
             if (closing) {
                 throw new ParleyClientException("chat closed");
             }
+            if (ended) {
+                return CompletableFuture.failedFuture(new ParleyClientException("the connection ended for good"));
+            }
             unacked.put(cid, send);
             current = connected();
         }
-        options.reconnectScheduler().schedule(() -> giveUp(cid), options.giveUp().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = options.reconnectScheduler().schedule(() -> giveUp(cid),
+                options.giveUp().toMillis(), TimeUnit.MILLISECONDS);
+        send.acked.whenComplete((seq, failure) -> deadline.cancel(false)); // no give-up task left per send
         if (current != null) {
             write(current, request); // else it goes with the resends once welcomed again
         }
@@ -235,6 +243,7 @@ public final class ParleyChat implements AutoCloseable {
                     new ParleyClientException("connection closed: " + describe(reason))));
             replies.clear();
             willReconnect = !closing && options.reconnect() && reconnectable(reason);
+            ended = !willReconnect;
         }
         events.onDisconnect(reason, willReconnect);
         if (!willReconnect) { // after the owner heard why, so that it knows it when the sends fail
@@ -277,6 +286,9 @@ public final class ParleyChat implements AutoCloseable {
     private void welcome(Event.Welcome welcome, Session from) {
         // under the lock, so that a send made meanwhile goes after these, in the order sent
         synchronized (lock) {
+            if (closing) {
+                return; // closed while this connection was being made: open() closes it
+            }
             user = welcome.user();
             inbox = Optional.of(new Position(welcome.inbox().epoch(), welcome.inbox().seq() - welcome.inbox().missed()));
             for (Room room : rooms.values()) {
@@ -392,7 +404,8 @@ public final class ParleyChat implements AutoCloseable {
         if (reply != null) {
             reply.completeExceptionally(refusal(error));
         } else if (hello) {
-            welcomed.completeExceptionally(refusal(error));
+            welcomed.completeExceptionally(error.code() == ErrorCode.UNAUTHORIZED ? new HelloRefused(refusal(error))
+                    : refusal(error));
         } else {
             events.onError(error.code(), error.reason());
         }
@@ -533,6 +546,10 @@ public final class ParleyChat implements AutoCloseable {
         }
         Optional<Position> resume;
         synchronized (lock) {
+            if (closing) { // close() came while connecting: this connection must not live on
+                closeQuietly(opened);
+                throw new ParleyClientException("chat closed");
+            }
             session = opened;
             resume = inbox;
         }
@@ -576,6 +593,14 @@ public final class ParleyChat implements AutoCloseable {
         }
         try {
             open();
+        } catch (HelloRefused refused) {
+            // who we are is not accepted any more (a token expired while away): trying again cannot help
+            synchronized (lock) {
+                ended = true;
+                failUnacked("hello refused: " + refused.getMessage());
+            }
+            events.onDisconnect(new CloseReason(CloseReason.CloseCodes.getCloseCode(4001), refused.getMessage()), false);
+            return;
         } catch (ParleyClientException e) {
             LOG.fine(() -> "reconnect to " + uri + " failed: " + e.getMessage());
             scheduleReconnect();
@@ -606,6 +631,15 @@ public final class ParleyChat implements AutoCloseable {
             root = root.getCause();
         }
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    /** A hello the server refused as unauthorized. */
+    private static final class HelloRefused extends ParleyClientException {
+        private static final long serialVersionUID = 1L;
+
+        HelloRefused(ParleyClientException refusal) {
+            super(refusal.getMessage(), refusal);
+        }
     }
 
     /** A send kept until acknowledged. */
