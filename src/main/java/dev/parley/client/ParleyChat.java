@@ -1,5 +1,8 @@
 package dev.parley.client;
 
+import static dev.parley.client.ParleyClientException.describe;
+import static dev.parley.client.ParleyClientException.rootMessage;
+
 import dev.parley.chat.protocol.ClientMessage;
 import dev.parley.chat.protocol.ServerEvent;
 import dev.parley.chat.protocol.ServerEvent.Handshake;
@@ -236,18 +239,5 @@ public final class ParleyChat implements AutoCloseable {
                 LOG.fine(() -> "closing: " + e);
             }
         }
-    }
-
-    static String describe(CloseReason reason) {
-        String phrase = reason.getReasonPhrase();
-        return reason.getCloseCode().getCode() + (phrase == null || phrase.isEmpty() ? "" : " " + phrase);
-    }
-
-    static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }

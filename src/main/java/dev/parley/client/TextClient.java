@@ -1,5 +1,8 @@
 package dev.parley.client;
 
+import static dev.parley.client.ParleyClientException.describe;
+import static dev.parley.client.ParleyClientException.rootMessage;
+
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.Session;
@@ -29,7 +32,7 @@ public class TextClient implements AutoCloseable {
         try {
             this.session = container.connectToServer(socket, uri);
         } catch (Exception e) {
-            throw new ParleyClientException("cannot connect to " + uri + ": " + ParleyChat.rootMessage(e), e);
+            throw new ParleyClientException("cannot connect to " + uri + ": " + rootMessage(e), e);
         }
     }
 
@@ -89,6 +92,6 @@ public class TextClient implements AutoCloseable {
     }
 
     private String describeClose() {
-        return socket.closed.isDone() ? ParleyChat.describe(socket.closed.join()) : "connection lost";
+        return socket.closed.isDone() ? describe(socket.closed.join()) : "connection lost";
     }
 }

@@ -1,5 +1,8 @@
 package dev.parley.client.v2;
 
+import static dev.parley.client.ParleyClientException.describe;
+import static dev.parley.client.ParleyClientException.rootMessage;
+
 import dev.parley.chat.protocol.ErrorCode;
 import dev.parley.chat.protocol.ProtocolException;
 import dev.parley.chat.protocol.v2.Event;
@@ -618,19 +621,6 @@ public final class ParleyChat implements AutoCloseable {
         } catch (IOException e) {
             LOG.fine(() -> "closing: " + e);
         }
-    }
-
-    private static String describe(CloseReason reason) {
-        String phrase = reason.getReasonPhrase();
-        return reason.getCloseCode().getCode() + (phrase == null || phrase.isEmpty() ? "" : " " + phrase);
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     /** A hello the server refused as unauthorized. */
