@@ -26,6 +26,8 @@
   let inbox = null;          // {epoch, seq}: where the inbox stands
   let current = null;        // the key of the conversation shown: '#room' or '@user'
   let cids = 0;
+  let refs = 0;
+  const joins = new Map();   // ref -> room name: joins not answered yet, so that a refusal says its room
   const rooms = new Map();   // name -> {epoch, seq, rejoining, members, count}
   const unacked = new Map(); // cid -> {request, line}: sent or typed, not yet acknowledged
   const conversations = new Map(); // key -> {log, unread, button}
@@ -166,7 +168,9 @@
   }
 
   function join(name, since) {
-    const request = { type: 'join', room: name };
+    const ref = 'j' + (refs += 1);
+    joins.set(ref, name);
+    const request = { type: 'join', room: name, ref };
     if (since) request.since = since;
     write(request);
   }
@@ -202,6 +206,7 @@
       for (const send of unacked.values()) write(send.request);
     },
     joined(event) {
+      joins.delete(event.ref);
       const room = roomOf(event);
       if (!room) return;
       const rejoin = room.epoch !== null;
@@ -216,7 +221,17 @@
       if (current === '#' + event.room) showMembers();
     },
     left(event) {
+      // the answer to a leave, which the page has acted on already; a join sent after it is on its way when
+      // the room is back in the list, and must not lose its conversation to this late answer
+      const room = roomOf(event);
+      if (room && room.epoch === null) return;
+      rooms.delete(event.room);
       forget('#' + event.room);
+      if (current === '#' + event.room) {
+        const next = conversations.keys().next();
+        current = null;
+        if (!next.done) show(next.value);
+      }
     },
     message(event) {
       if (event.room !== undefined) {
@@ -266,6 +281,19 @@
         unacked.delete(event.cid);
         send.line.classList.replace('pending', 'error');
       }
+      const refused = event.ref ? joins.get(event.ref) : undefined;
+      joins.delete(event.ref);
+      const room = refused !== undefined ? rooms.get(refused) : null;
+      if (room && (event.code === 'unavailable' || event.code === 'rate_limited')) {
+        setTimeout(() => { if (rooms.get(refused) === room) join(refused, room.epoch ? { epoch: room.epoch, seq: room.seq } : null); }, 1000);
+        return;
+      }
+      if (room) { // not in the room (the server holds as many rooms as it may, say): said in its conversation
+        rooms.delete(refused);
+        addLine('#' + refused, 'gap', ['\u2014 you are not in this room: ' + event.reason + ' \u2014']);
+        if (current === '#' + refused) showMembers();
+        return;
+      }
       if (event.code === 'uuid_taken' && !welcomed) {
         if (!everWelcomed) {
           leaving = true; // someone else has the name: let the user pick another
@@ -313,6 +341,7 @@
     });
     socket.addEventListener('close', (close) => {
       welcomed = false;
+      joins.clear(); // not to be answered: the next welcome joins again
       if (leaving) {
         setStatus('not connected');
         return;
@@ -381,6 +410,7 @@
     if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000, 'bye');
     for (const key of [...conversations.keys()]) forget(key);
     rooms.clear();
+    joins.clear();
     unacked.clear();
     inbox = null;
     current = null;

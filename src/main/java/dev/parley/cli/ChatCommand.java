@@ -273,6 +273,12 @@ final class ChatCommand {
                     joined.forEach(user -> out.println(V1ChatCommand.stamp() + " #" + room.name() + " * " + user + " joined"));
                     left.forEach(user -> out.println(V1ChatCommand.stamp() + " #" + room.name() + " * " + user + " left"));
                 }
+
+                @Override
+                public void onLost(Room room, String why) {
+                    out.println(V1ChatCommand.stamp() + " #" + room.name() + " --- you are no longer in this room: "
+                            + why + " ---");
+                }
             };
         }
 

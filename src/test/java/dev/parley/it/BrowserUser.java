@@ -120,8 +120,9 @@ final class BrowserUser implements AutoCloseable {
         return (Boolean) script("return !document.getElementById('banner').hidden;");
     }
 
+    /** Waits for the banner to show or go; going may take the page's longest reconnect delay, 10 s. */
     void awaitBanner(boolean shown) {
-        wait.until(d -> bannerShown() == shown);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> bannerShown() == shown);
     }
 
     /** The text of each element that {@code cssSelector} finds, read in one script so none goes stale. */

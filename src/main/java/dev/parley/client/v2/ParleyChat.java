@@ -74,6 +74,8 @@ public final class ParleyChat implements AutoCloseable {
     private final Map<String, Unacked> unacked = new LinkedHashMap<>();
     /** Requests waiting for their reply, by ref. */
     private final Map<String, CompletableFuture<Event>> replies = new HashMap<>();
+    /** The rooms this chat asked to join again (after a reconnect or a gap), by the ref of the request. */
+    private final Map<String, Room> rejoins = new HashMap<>();
     private boolean closing;
     /** Set when the connection went for good (a close not reconnected, or a hello refused on reconnect). */
     private boolean ended;
@@ -119,14 +121,18 @@ public final class ParleyChat implements AutoCloseable {
      */
     public Room join(String room, RoomListener listener) {
         Room joining = new Room(this, room, listener);
+        CompletionStage<Event> joined;
         synchronized (lock) {
             if (rooms.containsKey(room)) {
                 throw new ParleyClientException("already in room '" + room + "'");
             }
             rooms.put(room, joining);
+            // asked under the lock: a welcome comes either before it (and finds no room to rejoin) or after it
+            // (and rejoins the room), never between, which would make two joins
+            joined = request(ref -> new Request.Join(room, Optional.empty(), Optional.of(ref)));
         }
         try {
-            await(request(ref -> new Request.Join(room, Optional.empty(), Optional.of(ref))));
+            await(joined);
             return joining;
         } catch (ParleyClientException refused) {
             synchronized (lock) {
@@ -150,6 +156,7 @@ public final class ParleyChat implements AutoCloseable {
             failUnacked("chat closed before the server acknowledged the send");
             replies.values().forEach(reply -> reply.completeExceptionally(new ParleyClientException("chat closed")));
             replies.clear();
+            rejoins.clear();
             current = session;
         }
         if (current != null && current.isOpen()) {
@@ -226,6 +233,8 @@ public final class ParleyChat implements AutoCloseable {
             }
         } else if (event instanceof Event.Error error) {
             error(error, from);
+        } else if (event instanceof Event.Left left && left.ref().isEmpty()) {
+            lost(left.room(), "the server took the room away");
         } else {
             replied(event);
         }
@@ -245,6 +254,7 @@ public final class ParleyChat implements AutoCloseable {
             replies.values().forEach(reply -> reply.completeExceptionally(
                     new ParleyClientException("connection closed: " + describe(reason))));
             replies.clear();
+            rejoins.clear(); // the next welcome asks again
             willReconnect = !closing && options.reconnect() && reconnectable(reason);
             ended = !willReconnect;
         }
@@ -287,19 +297,58 @@ public final class ParleyChat implements AutoCloseable {
      * another, so each send comes after its room's join.
      */
     private void welcome(Event.Welcome welcome, Session from) {
-        // under the lock, so that a send made meanwhile goes after these, in the order sent
+        // queued under the lock, so that a send made meanwhile goes after these, in the order sent
         synchronized (lock) {
             if (closing) {
                 return; // closed while this connection was being made: open() closes it
             }
             user = welcome.user();
             inbox = Optional.of(new Position(welcome.inbox().epoch(), welcome.inbox().seq() - welcome.inbox().missed()));
-            for (Room room : rooms.values()) {
-                room.rejoining = true;
-                write(from, new Request.Join(room.name(), room.position(), Optional.empty()));
-            }
+            rooms.values().forEach(room -> rejoin(room, from));
             unacked.values().forEach(send -> write(from, send.request));
             welcomed.complete(welcome);
+        }
+    }
+
+    /**
+     * Under the lock: asks to join {@code room} again from where it stands; its messages are dropped until
+     * the {@code joined}, whose replay fills the gap. A refusal is {@link #rejoinRefused}.
+     */
+    private void rejoin(Room room, Session on) {
+        room.rejoining = true;
+        String ref = "j" + refs.incrementAndGet();
+        rejoins.put(ref, room);
+        write(on, new Request.Join(room.name(), room.position(), Optional.of(ref)));
+    }
+
+    /**
+     * A rejoin the server refused: one it cannot take just then ({@code unavailable}, {@code rate_limited})
+     * is asked again a second later; any other (the server holds as many rooms as it may, the token does not
+     * allow the room) means the chat is out of the room, which its listener hears.
+     */
+    private void rejoinRefused(Room room, Event.Error error) {
+        if (retryable(error.code())) {
+            options.reconnectScheduler().schedule(() -> {
+                synchronized (lock) {
+                    Session current = connected();
+                    if (current != null && rooms.get(room.name()) == room) {
+                        rejoin(room, current);
+                    }
+                }
+            }, RESEND_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            lost(room.name(), "could not rejoin: " + refusal(error).getMessage());
+        }
+    }
+
+    /** The chat is out of {@code name} though nobody here left it: the room is dropped and its listener told. */
+    private void lost(String name, String why) {
+        Room room;
+        synchronized (lock) {
+            room = rooms.remove(name);
+        }
+        if (room != null) {
+            room.listener.onLost(room, why);
         }
     }
 
@@ -327,20 +376,18 @@ public final class ParleyChat implements AutoCloseable {
             }
             delivery = room.accept(message);
             if (delivery == Room.Delivery.GAP) {
-                room.rejoining = true;
+                rejoin(room, from); // a hole in the numbering (the server cut us off, say): the replay repairs it
             }
         }
         if (delivery == Room.Delivery.DELIVER) {
             room.listener.onMessage(room, message);
-        } else if (delivery == Room.Delivery.GAP) {
-            // a hole in the numbering (the server cut us off, say): the room's replay repairs it
-            write(from, new Request.Join(room.name(), room.position(), Optional.empty()));
         }
     }
 
     private void joined(Event.Joined joined) {
         Room room;
         synchronized (lock) {
+            joined.ref().ifPresent(rejoins::remove);
             room = rooms.get(joined.room());
             if (room != null) {
                 room.joined(joined);
@@ -397,14 +444,18 @@ public final class ParleyChat implements AutoCloseable {
             return;
         }
         CompletableFuture<Event> reply = null;
+        Room rejoined = null;
         boolean hello;
         synchronized (lock) {
             if (error.ref().isPresent()) {
                 reply = replies.remove(error.ref().get());
+                rejoined = rejoins.remove(error.ref().get());
             }
             hello = !welcomed.isDone();
         }
-        if (reply != null) {
+        if (rejoined != null) {
+            rejoinRefused(rejoined, error);
+        } else if (reply != null) {
             reply.completeExceptionally(refusal(error));
         } else if (hello) {
             welcomed.completeExceptionally(error.code() == ErrorCode.UNAUTHORIZED ? new HelloRefused(refusal(error))
@@ -459,15 +510,14 @@ public final class ParleyChat implements AutoCloseable {
     private CompletionStage<Event> request(Asking asking) {
         String ref = "r" + refs.incrementAndGet();
         CompletableFuture<Event> reply = new CompletableFuture<>();
-        Session current;
         synchronized (lock) {
-            current = connected();
+            Session current = connected();
             if (current == null) {
                 return CompletableFuture.failedFuture(new ParleyClientException("not connected to " + uri));
             }
             replies.put(ref, reply);
+            write(current, asking.with(ref));
         }
-        write(current, asking.with(ref));
         return reply.orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, failure) -> {
             synchronized (lock) {
                 replies.remove(ref);
@@ -504,18 +554,11 @@ public final class ParleyChat implements AutoCloseable {
     }
 
     /**
-     * Blocking sends, one at a time per connection: Jakarta WebSocket forbids overlapping ones. A failed one
-     * waits for the reconnect; whatever a dying connection throws (an IOException, or Tyrus's client
-     * rejecting the write once its container stopped with its last session) is that failure.
+     * Queues {@code request} on the connection's writer, which never blocks (so it may be called under the
+     * lock); a write that fails leaves what it carried to the reconnect.
      */
-    private void write(Session to, Request request) {
-        synchronized (to) {
-            try {
-                to.getBasicRemote().sendText(V2Json.write(request));
-            } catch (IOException | RuntimeException e) {
-                LOG.fine(() -> "send failed, kept for the reconnect: " + e);
-            }
-        }
+    private static void write(Session to, Request request) {
+        Outgoing.of(to).write(V2Json.write(request));
     }
 
     private static <T> T await(CompletionStage<T> stage) {

@@ -74,10 +74,19 @@ public final class Room {
         return position;
     }
 
-    /** A {@code joined} came: the replay of {@code missed} messages ending at its seq follows. */
+    /**
+     * A {@code joined} came: the replay of {@code missed} messages ending at its seq follows. In the same
+     * epoch the position never goes back, so a replay of what was delivered already (a second join's) is
+     * dropped, not delivered again.
+     */
     void joined(Event.Joined joined) {
         rejoining = false;
-        position = Optional.of(new Position(joined.position().epoch(), joined.position().seq() - joined.position().missed()));
+        Position replayFrom = new Position(joined.position().epoch(), joined.position().seq() - joined.position().missed());
+        boolean behind = position.filter(at -> at.epoch().equals(replayFrom.epoch()) && at.seq() > replayFrom.seq())
+                .isPresent();
+        if (!behind) {
+            position = Optional.of(replayFrom);
+        }
         joined.members().ifPresent(list -> members = List.copyOf(list));
         count = joined.count();
     }

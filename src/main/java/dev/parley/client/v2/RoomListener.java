@@ -24,4 +24,13 @@ public interface RoomListener {
      */
     default void onJoined(Room room, boolean recovered, int missed) {
     }
+
+    /**
+     * The chat is out of the room though nobody here left it: after a reconnect the server refused to take it
+     * back ({@code why} says what it said: the server holds as many rooms as it may, or the token does not
+     * allow the room), or it took the room away. The room hears nothing more and its sends fail; joining it
+     * again is the application's choice.
+     */
+    default void onLost(Room room, String why) {
+    }
 }
