@@ -13,6 +13,7 @@
   const LOBBY = 'lobby';
   const FIRST_RETRY_MS = 250;
   const MAX_RETRY_MS = 10000;
+  const NAME_HELD_RETRY_MS = 1500; // the server is up and only holds our name for the connection it lost
 
   const $ = (id) => document.getElementById(id);
 
@@ -23,6 +24,7 @@
   let leaving = false;       // closed on purpose: do not reconnect
   let retryMs = FIRST_RETRY_MS;
   let retryTimer = null;
+  let nameHeld = false;      // the last hello was refused as uuid_taken after we had been welcomed
   let inbox = null;          // {epoch, seq}: where the inbox stands
   let current = null;        // the key of the conversation shown: '#room' or '@user'
   let cids = 0;
@@ -299,7 +301,9 @@
           leaving = true; // someone else has the name: let the user pick another
           $('join-form').hidden = false;
         }
-        // else the server has not let our old connection go yet: the close below retries shortly
+        // else the server has not let our old connection go yet (its node died, and the cluster evicts it
+        // within its TTL): the close below asks again soon, without growing the backoff
+        nameHeld = everWelcomed;
         socket.close(1000, 'name taken');
       }
       note('error', 'error ' + event.code + ': ' + event.reason);
@@ -357,6 +361,11 @@
       if (everWelcomed) $('banner').hidden = false;
       setStatus('reconnecting\u2026');
       // capped backoff, each delay drawn between half and all of it, so that pages cut off together come back apart
+      if (nameHeld) {
+        nameHeld = false;
+        retryTimer = setTimeout(connect, NAME_HELD_RETRY_MS / 2 + Math.random() * NAME_HELD_RETRY_MS / 2);
+        return;
+      }
       retryTimer = setTimeout(connect, retryMs / 2 + Math.random() * retryMs / 2);
       retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
     });

@@ -22,6 +22,7 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Keys;
 
 /**
  * The browser page on {@code parley.v2} (issue #14), in headless Chromium: two people in two rooms and a
@@ -100,6 +101,50 @@ class BrowserIT {
                 assertNull(browser.script("return window.pwned;"), "markup from the chat ran in the page");
                 assertEquals(0, browser.elementsInLogs("b, script, img"));
             }
+        }
+    }
+
+    /**
+     * Everything by keyboard alone: join, talk, create a room, go back to the lobby, open a private
+     * conversation from the member list; the conversations are an ARIA live region.
+     */
+    @Test
+    void usableByKeyboardAlone() throws Exception {
+        try (V2User tom = V2User.hello(Deployments.ws(base, "chat"), "tom-keys");
+                BrowserUser kit = new BrowserUser(Deployments.http(base, ""))) {
+            Event.Joined joined = tom.join("lobby");
+            for (int replayed = 0; replayed < joined.position().missed(); replayed++) { // what others said before
+                tom.nextIgnoringPresence(Event.Message.class);
+            }
+            kit.press(Keys.TAB);
+            assertEquals("name", kit.focused(), "the name field comes first");
+            kit.press("kit", Keys.ENTER);
+            kit.awaitConversation("#lobby");
+            assertEquals("text", kit.focused(), "joined, the message field has the focus");
+            kit.press("typed, not clicked", Keys.ENTER);
+            assertEquals("typed, not clicked", tom.nextIgnoringPresence(Event.Message.class).text());
+
+            kit.tabTo("room-name", true);
+            kit.press("keys", Keys.ENTER);
+            kit.awaitConversation("#keys");
+            assertEquals("text", kit.focused());
+            kit.press("in keys", Keys.ENTER);
+            kit.awaitLine("#keys", "kit: in keys");
+
+            kit.tabTo("#lobby", true);
+            kit.press(Keys.ENTER);
+            assertEquals("#lobby", kit.script("return document.getElementById('title').textContent;"));
+            kit.tabTo("tom-keys", false); // the member list, after the message field
+            kit.press(Keys.ENTER);
+            kit.awaitConversation("@tom-keys");
+            assertEquals("text", kit.focused());
+            kit.press("psst", Keys.ENTER);
+            Event.Message private_ = tom.nextIgnoringPresence(Event.Message.class);
+            assertEquals("psst", private_.text());
+            assertEquals(Optional.of("tom-keys"), private_.to());
+
+            assertEquals("log", kit.script("return document.getElementById('logs').getAttribute('role');"));
+            assertEquals("polite", kit.script("return document.getElementById('logs').getAttribute('aria-live');"));
         }
     }
 

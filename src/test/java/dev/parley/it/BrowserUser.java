@@ -1,5 +1,6 @@
 package dev.parley.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -19,6 +21,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -106,6 +109,11 @@ final class BrowserUser implements AutoCloseable {
         return texts(".log[data-conversation='" + key + "'] .line.pending");
     }
 
+    /** Waits until no line of {@code key} waits for its ack. */
+    void awaitNoPending(String key) {
+        wait.until(d -> pending(key).isEmpty());
+    }
+
     /** The unread count shown beside conversation {@code key}; empty when none. */
     String unread(String key) {
         return texts("button[data-conversation='" + key + "'] .unread").get(0);
@@ -123,6 +131,24 @@ final class BrowserUser implements AutoCloseable {
     /** Waits for the banner to show or go; going may take the page's longest reconnect delay, 10 s. */
     void awaitBanner(boolean shown) {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> bannerShown() == shown);
+    }
+
+    /** Presses keys as a keyboard does, into whatever has the focus. */
+    void press(CharSequence... keys) {
+        new Actions(driver).sendKeys(keys).perform();
+    }
+
+    /** What has the focus: its id, else its text. */
+    String focused() {
+        return (String) script("const e = document.activeElement; return e.id || e.textContent;");
+    }
+
+    /** Presses Tab (Shift+Tab when {@code backwards}) until {@code target} (as {@link #focused}) has the focus. */
+    void tabTo(String target, boolean backwards) {
+        for (int presses = 0; presses < 30 && !focused().equals(target); presses++) {
+            press(backwards ? Keys.chord(Keys.SHIFT, Keys.TAB) : Keys.TAB);
+        }
+        assertEquals(target, focused(), "Tab never reached it");
     }
 
     /** The text of each element that {@code cssSelector} finds, read in one script so none goes stale. */

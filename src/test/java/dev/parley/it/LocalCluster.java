@@ -100,6 +100,11 @@ public final class LocalCluster implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + nginx.port + Deployments.CONTEXT_ROOT + path);
     }
 
+    /** {@code path} under the context root over HTTP, through nginx: where a browser opens the page. */
+    URI http(String path) {
+        return URI.create("http://127.0.0.1:" + nginx.port + Deployments.CONTEXT_ROOT + path);
+    }
+
     /** The chat endpoint of node {@code number} (from 1), directly, not through nginx. */
     URI chatOn(int number) {
         return nodes.get(number - 1).ws("chat");

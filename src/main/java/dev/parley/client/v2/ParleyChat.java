@@ -55,6 +55,12 @@ public final class ParleyChat implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ParleyChat.class.getName());
     /** How long a send the server could not store just then ({@code unavailable}, {@code rate_limited}) waits. */
     private static final Duration RESEND_AFTER = Duration.ofSeconds(1);
+    /**
+     * How soon a reconnect asks again when the server refused the hello as {@code uuid_taken}: the server is
+     * up and only holds the name for the connection it lost (in a cluster, until the dead node's members are
+     * evicted), so the backoff does not grow meanwhile.
+     */
+    private static final Duration NAME_HELD_RETRY = Duration.ofMillis(1500);
 
     private final URI uri;
     private final Identity identity;
@@ -459,7 +465,7 @@ public final class ParleyChat implements AutoCloseable {
             reply.completeExceptionally(refusal(error));
         } else if (hello) {
             welcomed.completeExceptionally(error.code() == ErrorCode.UNAUTHORIZED ? new HelloRefused(refusal(error))
-                    : refusal(error));
+                    : error.code() == ErrorCode.UUID_TAKEN ? new NameHeld(refusal(error)) : refusal(error));
         } else {
             events.onError(error.code(), error.reason());
         }
@@ -647,6 +653,10 @@ public final class ParleyChat implements AutoCloseable {
             }
             events.onDisconnect(new CloseReason(CloseReason.CloseCodes.getCloseCode(4001), refused.getMessage()), false);
             return;
+        } catch (NameHeld held) {
+            long millis = NAME_HELD_RETRY.toMillis() / 2 + ThreadLocalRandom.current().nextLong(NAME_HELD_RETRY.toMillis() / 2 + 1);
+            options.reconnectScheduler().schedule(this::reconnect, millis, TimeUnit.MILLISECONDS);
+            return;
         } catch (ParleyClientException e) {
             LOG.fine(() -> "reconnect to " + uri + " failed: " + e.getMessage());
             scheduleReconnect();
@@ -671,6 +681,15 @@ public final class ParleyChat implements AutoCloseable {
         private static final long serialVersionUID = 1L;
 
         HelloRefused(ParleyClientException refusal) {
+            super(refusal.getMessage(), refusal);
+        }
+    }
+
+    /** A hello refused as {@code uuid_taken}: the name is still held for another connection. */
+    private static final class NameHeld extends ParleyClientException {
+        private static final long serialVersionUID = 1L;
+
+        NameHeld(ParleyClientException refusal) {
             super(refusal.getMessage(), refusal);
         }
     }
