@@ -4,8 +4,12 @@ import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.WebSocketContainer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How a {@link ParleyChat} connects and reconnects.
@@ -14,11 +18,15 @@ import java.util.concurrent.ScheduledExecutorService;
  *                   server's own inside Payara or WildFly
  * @param greeting   the content of the {@code register} message
  * @param reconnect  whether to reconnect and register again after a dropped connection
- * @param firstRetry the delay before the first reconnection attempt; each failure doubles it
+ * @param firstRetry the first step of the reconnection backoff (each delay is drawn between half and all
+ *                   of the step); each failure doubles the step
  * @param maxRetry   the cap on that delay
  * @param timeout    how long to wait for the server when connecting and registering
- * @param scheduler  runs reconnection attempts (and v2's resends and give-ups); inside a server, pass its
- *                   managed scheduled executor. Null means a single daemon thread, started on first use
+ * @param scheduler  times reconnection attempts (and v2's resends and give-ups), and runs the attempts,
+ *                   which block for up to {@code timeout} each; inside a server, pass its managed scheduled
+ *                   executor. Null means a single daemon thread for the timing, started on first use, which
+ *                   hands the attempts to daemon threads of their own, so that one slow connect never
+ *                   holds up the other chats
  * @param giveUp     v2: how long a send may wait for its acknowledgement, across reconnects, before its stage
  *                   fails. Keep it below the server's {@code parley.send.dedupe-seconds}, within which a resend
  *                   is stored once
@@ -51,6 +59,12 @@ public record ChatOptions(WebSocketContainer container, String greeting, boolean
         return scheduler != null ? scheduler : DefaultScheduler.INSTANCE;
     }
 
+    /** Runs {@code attempt}, which may block for up to {@code timeout}, after {@code delay}. */
+    public void scheduleAttempt(Runnable attempt, Duration delay) {
+        Executor runner = scheduler != null ? scheduler : DefaultScheduler.ATTEMPTS;
+        reconnectScheduler().schedule(() -> runner.execute(attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public ChatOptions withContainer(WebSocketContainer container) {
         return new ChatOptions(container, greeting, reconnect, firstRetry, maxRetry, timeout, scheduler, giveUp);
     }
@@ -77,10 +91,17 @@ public record ChatOptions(WebSocketContainer container, String greeting, boolean
 
     /** Created on first use only, so that code inside a server that passes its own never starts one. */
     private static final class DefaultScheduler {
-        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "parley-chat-reconnect");
-            thread.setDaemon(true);
-            return thread;
-        });
+        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(
+                daemons("parley-chat-reconnect"));
+        /** Threads made as attempts need them, and let go after a minute idle. */
+        static final ExecutorService ATTEMPTS = Executors.newCachedThreadPool(daemons("parley-chat-connect"));
+
+        private static ThreadFactory daemons(String name) {
+            return task -> {
+                Thread thread = new Thread(task, name);
+                thread.setDaemon(true);
+                return thread;
+            };
+        }
     }
 }

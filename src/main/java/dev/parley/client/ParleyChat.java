@@ -14,7 +14,6 @@ import jakarta.websocket.EncodeException;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -48,14 +47,14 @@ public final class ParleyChat implements AutoCloseable {
     private volatile CompletableFuture<Void> registration = new CompletableFuture<>();
     private volatile List<String> users = List.of();
     private volatile boolean closing;
-    private Duration nextRetry;
+    private final Backoff backoff;
 
     private ParleyChat(URI uri, String user, ChatListener listener, ChatOptions options) {
         this.uri = uri;
         this.user = user;
         this.listener = listener;
         this.options = options;
-        this.nextRetry = options.firstRetry();
+        this.backoff = new Backoff(options.firstRetry(), options.maxRetry());
     }
 
     /** Connects with {@link ChatOptions#defaults()} and returns once {@code user} is registered. */
@@ -185,13 +184,7 @@ public final class ParleyChat implements AutoCloseable {
     }
 
     private void scheduleReconnect() {
-        Duration delay;
-        synchronized (this) {
-            delay = nextRetry;
-            Duration doubled = nextRetry.multipliedBy(2);
-            nextRetry = doubled.compareTo(options.maxRetry()) > 0 ? options.maxRetry() : doubled;
-        }
-        options.reconnectScheduler().schedule(this::reconnect, delay.toMillis(), TimeUnit.MILLISECONDS);
+        options.scheduleAttempt(this::reconnect, backoff.next());
     }
 
     private void reconnect() {
@@ -205,9 +198,7 @@ public final class ParleyChat implements AutoCloseable {
             scheduleReconnect();
             return;
         }
-        synchronized (this) {
-            nextRetry = options.firstRetry();
-        }
+        backoff.reset();
         listener.onReconnect();
     }
 
@@ -224,7 +215,7 @@ public final class ParleyChat implements AutoCloseable {
         synchronized (to) {
             try {
                 to.getBasicRemote().sendObject(message);
-            } catch (IOException | EncodeException e) {
+            } catch (IOException | EncodeException | IllegalStateException e) { // ISE: a session closing under us
                 throw new ParleyClientException("send failed: " + rootMessage(e), e);
             }
         }

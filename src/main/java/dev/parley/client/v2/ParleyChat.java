@@ -9,6 +9,7 @@ import dev.parley.chat.protocol.v2.Event;
 import dev.parley.chat.protocol.v2.Position;
 import dev.parley.chat.protocol.v2.Request;
 import dev.parley.chat.protocol.v2.V2Json;
+import dev.parley.client.Backoff;
 import dev.parley.client.ChatOptions;
 import dev.parley.client.ParleyClientException;
 import jakarta.websocket.CloseReason;
@@ -28,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,14 +85,14 @@ public final class ParleyChat implements AutoCloseable {
     private boolean closing;
     /** Set when the connection went for good (a close not reconnected, or a hello refused on reconnect). */
     private boolean ended;
-    private Duration nextRetry;
+    private final Backoff backoff;
 
     private ParleyChat(URI uri, Identity identity, ChatEvents events, ChatOptions options) {
         this.uri = uri;
         this.identity = identity;
         this.events = events;
         this.options = options;
-        this.nextRetry = options.firstRetry();
+        this.backoff = new Backoff(options.firstRetry(), options.maxRetry());
     }
 
     /**
@@ -625,16 +625,8 @@ public final class ParleyChat implements AutoCloseable {
         }
     }
 
-    /** Capped exponential backoff, each delay drawn between half and all of it, so that clients cut off together come back apart. */
     private void scheduleReconnect() {
-        Duration delay;
-        synchronized (lock) {
-            delay = nextRetry;
-            Duration doubled = nextRetry.multipliedBy(2);
-            nextRetry = doubled.compareTo(options.maxRetry()) > 0 ? options.maxRetry() : doubled;
-        }
-        long millis = delay.toMillis() / 2 + ThreadLocalRandom.current().nextLong(delay.toMillis() / 2 + 1);
-        options.reconnectScheduler().schedule(this::reconnect, millis, TimeUnit.MILLISECONDS);
+        options.scheduleAttempt(this::reconnect, backoff.next());
     }
 
     private void reconnect() {
@@ -654,17 +646,14 @@ public final class ParleyChat implements AutoCloseable {
             events.onDisconnect(new CloseReason(CloseReason.CloseCodes.getCloseCode(4001), refused.getMessage()), false);
             return;
         } catch (NameHeld held) {
-            long millis = NAME_HELD_RETRY.toMillis() / 2 + ThreadLocalRandom.current().nextLong(NAME_HELD_RETRY.toMillis() / 2 + 1);
-            options.reconnectScheduler().schedule(this::reconnect, millis, TimeUnit.MILLISECONDS);
+            options.scheduleAttempt(this::reconnect, Backoff.jittered(NAME_HELD_RETRY.toMillis()));
             return;
         } catch (ParleyClientException e) {
             LOG.fine(() -> "reconnect to " + uri + " failed: " + e.getMessage());
             scheduleReconnect();
             return;
         }
-        synchronized (lock) {
-            nextRetry = options.firstRetry();
-        }
+        backoff.reset();
         events.onReconnect();
     }
 
