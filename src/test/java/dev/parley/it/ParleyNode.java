@@ -96,7 +96,7 @@ public final class ParleyNode implements AutoCloseable {
                 "-Djboss.server.base.dir=" + base, "-Djboss.http.port=" + port,
                 "-Djboss.management.http.port=" + freePort(), "-Djboss.bind.address=127.0.0.1",
                 "-Djboss.bind.address.management=127.0.0.1");
-        builder.environment().put("JAVA_OPTS", String.join(" ", jvmOptions(settings)));
+        builder.environment().put("JAVA_OPTS", String.join(" ", jvmOptions(settings, base)));
         builder.environment().put("JBOSS_HOME", home.toString());
         return new ParleyNode(id, port, base, start(builder, base));
     }
@@ -122,7 +122,7 @@ public final class ParleyNode implements AutoCloseable {
         }
         Files.writeString(postBoot, commands);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions(settings));
+        command.addAll(jvmOptions(settings, base));
         command.addAll(List.of("-Djava.io.tmpdir=" + base, "-jar", jar.toString(), "--nocluster", "--port",
                 Integer.toString(port), "--postbootcommandfile", postBoot.toString(),
                 "--deploy", war().toString()));
@@ -145,8 +145,12 @@ public final class ParleyNode implements AutoCloseable {
         return Path.of("target", "nodes", id + "-" + port).toAbsolutePath();
     }
 
-    private static List<String> jvmOptions(Map<String, String> settings) {
+    /** With {@code -Dparley.node.jfr=true} (the benchmark's PARLEY_BENCH_JFR), a JFR profile in the node's base directory. */
+    private static List<String> jvmOptions(Map<String, String> settings, Path base) {
         List<String> options = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-Djava.net.preferIPv4Stack=true"));
+        if (Boolean.getBoolean("parley.node.jfr")) {
+            options.add("-XX:StartFlightRecording=filename=" + base.resolve("node.jfr") + ",settings=profile,dumponexit=true");
+        }
         settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
         return options;
     }
