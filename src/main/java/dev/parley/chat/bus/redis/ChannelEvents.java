@@ -1,15 +1,21 @@
 package dev.parley.chat.bus.redis;
 
 import dev.parley.chat.bus.Stored;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Optional;
 
 /** How the scripts write events: as JSON on a stream's channel, and as fields of a log entry. */
 final class ChannelEvents {
+
+    /**
+     * Looked up once, as in ChatJson: {@code Json.createReader} looks the provider up again on every call, a
+     * service-loader scan that was half of what a node spent hearing a message (JFR, cluster fan-out).
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private ChannelEvents() {
     }
@@ -20,7 +26,7 @@ final class ChannelEvents {
      */
     static StreamDelivery.Event read(String json) {
         JsonObject event;
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             event = reader.readObject();
         }
         String kind = event.getString("k");
