@@ -18,7 +18,8 @@
   const $ = (id) => document.getElementById(id);
 
   let socket = null;
-  let me = null;             // the name we say hello as
+  let me = null;             // the name we say hello as, and then the one the server welcomed
+  let token = null;          // on servers that take signed tokens: who we are, instead of a name
   let welcomed = false;      // on the current connection
   let everWelcomed = false;
   let leaving = false;       // closed on purpose: do not reconnect
@@ -286,8 +287,10 @@
       const refused = event.ref ? joins.get(event.ref) : undefined;
       joins.delete(event.ref);
       const room = refused !== undefined ? rooms.get(refused) : null;
-      if (room && (event.code === 'unavailable' || event.code === 'rate_limited')) {
-        setTimeout(() => { if (rooms.get(refused) === room) join(refused, room.epoch ? { epoch: room.epoch, seq: room.seq } : null); }, 1000);
+      if (room && (event.code === 'unavailable' || event.code === 'rate_limited')) { // asked again a moment later
+        setTimeout(() => {
+          if (rooms.get(refused) === room) join(refused, room.epoch ? { epoch: room.epoch, seq: room.seq } : null);
+        }, 1000);
         return;
       }
       if (room) { // not in the room (the server holds as many rooms as it may, say): said in its conversation
@@ -328,7 +331,7 @@
     welcomed = false;
     socket = new WebSocket(CHAT_URL, PROTOCOL);
     socket.addEventListener('open', () => {
-      const hello = { type: 'hello', user: me };
+      const hello = token ? { type: 'hello', token } : { type: 'hello', user: me };
       if (inbox) hello.inbox = inbox;
       socket.send(JSON.stringify(hello));
     });
@@ -360,12 +363,12 @@
       }
       if (everWelcomed) $('banner').hidden = false;
       setStatus('reconnecting\u2026');
-      // capped backoff, each delay drawn between half and all of it, so that pages cut off together come back apart
       if (nameHeld) {
         nameHeld = false;
         retryTimer = setTimeout(connect, NAME_HELD_RETRY_MS / 2 + Math.random() * NAME_HELD_RETRY_MS / 2);
         return;
       }
+      // capped backoff, each delay drawn between half and all of it, so that pages cut off together come back apart
       retryTimer = setTimeout(connect, retryMs / 2 + Math.random() * retryMs / 2);
       retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
     });
@@ -376,7 +379,8 @@
   $('join-form').addEventListener('submit', (e) => {
     e.preventDefault();
     me = $('name').value.trim();
-    if (!me) return;
+    token = $('token').value.trim() || null;
+    if (!me && !token) return;
     leaving = false;
     connect();
   });

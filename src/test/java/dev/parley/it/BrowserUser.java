@@ -62,7 +62,16 @@ final class BrowserUser implements AutoCloseable {
         awaitConversation("#lobby");
     }
 
-    /** Types {@code text} into the conversation shown, and sends it. */
+    /** Joins with a signed token, on a server that takes them: the server says who this is. */
+    void joinWithToken(String token) {
+        // set through script: a token is long, and typing it key by key is slow
+        script("document.getElementById('token').value = arguments[0];", token);
+        driver.findElement(By.id("join")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        awaitConversation("#lobby");
+    }
+
+        /** Types {@code text} into the conversation shown, and sends it. */
     void say(String text) {
         WebElement input = driver.findElement(By.id("text"));
         // set through script: typing a long text key by key is slow, and the page reads the value

@@ -159,6 +159,26 @@ class TokenIT {
     }
 
     /** Refused tokens are counted; metrics are for the addresses allowed to read them, here 127.0.0.1 only. */
+    /** The browser page says hello with a token: the name shown, and the one others see, is the token's. */
+    @Test
+    void thePageJoinsWithAToken() throws Exception {
+        String piaToken = TestTokens.hs256("pia", claims -> claims.audience("parley-it").claim("rooms", List.of("lobby")));
+        try (RawWebSocket quinn = hello(TestTokens.hs256("quinn",
+                claims -> claims.audience("parley-it").claim("rooms", List.of("lobby"))));
+                BrowserUser pia = new BrowserUser(URI.create(base.toString()))) {
+            next(quinn, Event.Welcome.class);
+            quinn.sendText(V2Json.write(new Request.Join("lobby", Optional.empty(), Optional.empty())));
+            next(quinn, Event.Joined.class);
+            pia.joinWithToken(piaToken);
+            assertEquals("connected as pia", pia.script("return document.getElementById('status').textContent;"));
+            pia.awaitMembers(List.of("quinn", "pia"));
+            pia.say("signed, not typed");
+            Event.Message heard = next(quinn, Event.Message.class);
+            assertEquals("pia", heard.from());
+            assertEquals("signed, not typed", heard.text());
+        }
+    }
+
     @Test
     void refusalsAreCountedAndOnlyAllowedAddressesReadThem() throws Exception {
         URI metrics = URI.create(base + "api/metrics");

@@ -31,7 +31,9 @@ final class Outgoing {
 
     /** The one writer of {@code session}. */
     static Outgoing of(Session session) {
-        return (Outgoing) session.getUserProperties().computeIfAbsent(KEY, key -> new Outgoing(session));
+        synchronized (session) { // the container's map of user properties need not be a concurrent one
+            return (Outgoing) session.getUserProperties().computeIfAbsent(KEY, key -> new Outgoing(session));
+        }
     }
 
     void write(String frame) {

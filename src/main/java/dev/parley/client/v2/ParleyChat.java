@@ -240,7 +240,11 @@ public final class ParleyChat implements AutoCloseable {
         } else if (event instanceof Event.Error error) {
             error(error, from);
         } else if (event instanceof Event.Left left && left.ref().isEmpty()) {
-            lost(left.room(), "the server took the room away");
+            Room room;
+            synchronized (lock) {
+                room = rooms.get(left.room());
+            }
+            lost(room, "the server took the room away");
         } else {
             replied(event);
         }
@@ -343,17 +347,20 @@ public final class ParleyChat implements AutoCloseable {
                 }
             }, RESEND_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         } else {
-            lost(room.name(), "could not rejoin: " + refusal(error).getMessage());
+            lost(room, "could not rejoin: " + refusal(error).getMessage());
         }
     }
 
-    /** The chat is out of {@code name} though nobody here left it: the room is dropped and its listener told. */
-    private void lost(String name, String why) {
-        Room room;
+    /**
+     * The chat is out of {@code room} though nobody here left it: the room is dropped and its listener told,
+     * unless it was left (or left and joined anew) meanwhile.
+     */
+    private void lost(Room room, String why) {
+        boolean dropped;
         synchronized (lock) {
-            room = rooms.remove(name);
+            dropped = room != null && rooms.remove(room.name(), room);
         }
-        if (room != null) {
+        if (dropped) {
             room.listener.onLost(room, why);
         }
     }
