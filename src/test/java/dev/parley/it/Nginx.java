@@ -1,8 +1,8 @@
 package dev.parley.it;
 
+import dev.parley.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ final class Nginx implements AutoCloseable {
 
     /** In front of several nodes, which it takes in turn (round robin, skipping any that refuses). */
     static Nginx start(List<Integer> upstreamPorts, String proxyAddress) throws IOException, InterruptedException {
-        return start(freePort(), upstreamPorts, proxyAddress);
+        return start(FreePorts.next(), upstreamPorts, proxyAddress);
     }
 
     /** As {@link #start(List, String)}, listening on {@code port} of 127.0.0.1. */
@@ -86,11 +86,6 @@ final class Nginx implements AutoCloseable {
         throw new IOException("nginx never listened on " + port);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
-    }
 
     @Override
     public void close() throws InterruptedException {

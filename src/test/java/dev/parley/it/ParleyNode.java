@@ -1,9 +1,8 @@
 package dev.parley.it;
 
+import dev.parley.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +34,9 @@ import java.util.stream.Stream;
 public final class ParleyNode implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(120);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** HTTP/1.1: no h2c upgrade in the way of a plain readiness check. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     public final String id;
     public final int port;
@@ -65,7 +66,7 @@ public final class ParleyNode implements AutoCloseable {
      */
     static ParleyNode launch(Server server, String id, Map<String, String> settings, Map<String, String> logins)
             throws IOException {
-        return launch(server, id, settings, logins, freePort());
+        return launch(server, id, settings, logins, FreePorts.next());
     }
 
     /** As {@link #launch(Server, String, Map, Map)}, on {@code port}: a node that replaces a stopped one. */
@@ -76,7 +77,7 @@ public final class ParleyNode implements AutoCloseable {
 
     /** Launches a WildFly node. */
     public static ParleyNode wildFly(String id, Map<String, String> settings) throws IOException {
-        return wildFly(id, settings, Map.of(), freePort());
+        return wildFly(id, settings, Map.of(), FreePorts.next());
     }
 
     private static ParleyNode wildFly(String id, Map<String, String> settings, Map<String, String> logins, int port)
@@ -94,7 +95,7 @@ public final class ParleyNode implements AutoCloseable {
         Files.copy(war(), base.resolve("deployments").resolve("parley.war"), StandardCopyOption.REPLACE_EXISTING);
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("standalone.sh").toString(),
                 "-Djboss.server.base.dir=" + base, "-Djboss.http.port=" + port,
-                "-Djboss.management.http.port=" + freePort(), "-Djboss.bind.address=127.0.0.1",
+                "-Djboss.management.http.port=" + FreePorts.next(), "-Djboss.bind.address=127.0.0.1",
                 "-Djboss.bind.address.management=127.0.0.1");
         builder.environment().put("JAVA_OPTS", String.join(" ", jvmOptions(settings, base)));
         builder.environment().put("JBOSS_HOME", home.toString());
@@ -103,7 +104,7 @@ public final class ParleyNode implements AutoCloseable {
 
     /** Launches a Payara Micro node, with the post-boot commands the README gives. */
     static ParleyNode payara(String id, Map<String, String> settings) throws IOException {
-        return payara(id, settings, Map.of(), freePort());
+        return payara(id, settings, Map.of(), FreePorts.next());
     }
 
     private static ParleyNode payara(String id, Map<String, String> settings, Map<String, String> logins, int port)
@@ -163,20 +164,23 @@ public final class ParleyNode implements AutoCloseable {
     public ParleyNode awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         HttpRequest status = HttpRequest.newBuilder(http("api/status")).timeout(Duration.ofSeconds(2)).build();
+        String last = "nothing yet";
         while (System.nanoTime() < deadline) {
             if (!launcher.isAlive()) {
                 throw new IOException("node " + id + " exited with " + launcher.exitValue() + "; see " + base);
             }
             try {
-                if (HTTP.send(status, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                int code = HTTP.send(status, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (code == 200) {
                     return this;
                 }
-            } catch (IOException notYet) {
-                // not listening yet
+                last = "HTTP " + code;
+            } catch (IOException notYet) { // not listening yet
+                last = notYet.toString();
             }
             Thread.sleep(200);
         }
-        throw new IOException("node " + id + " did not serve Parley within " + STARTUP + "; see " + base);
+        throw new IOException("node " + id + " did not serve Parley within " + STARTUP + " (last: " + last + "); see " + base);
     }
 
     URI http(String path) {
@@ -225,12 +229,6 @@ public final class ParleyNode implements AutoCloseable {
         }
         if (!launcher.waitFor(10, TimeUnit.SECONDS)) {
             launcher.destroyForcibly();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
         }
     }
 

@@ -1,15 +1,13 @@
 package dev.parley.chat.bus.redis;
 
+import dev.parley.testing.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -53,23 +51,15 @@ public final class RedisClusterProcess implements AutoCloseable {
         return cluster;
     }
 
-    /** A free port whose cluster bus port (itself + 10000) is free too. */
+    /** A free port whose cluster bus port (itself + 10000) is free too, both below the ephemeral range. */
     private static int clusterPort() throws IOException {
         for (int tries = 0; tries < 100; tries++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 50_000);
-            if (isFree(port) && isFree(port + 10_000)) {
+            int port = FreePorts.candidate(10_000, FreePorts.ephemeralFrom() - 10_000);
+            if (FreePorts.isFree(port) && FreePorts.isFree(port + 10_000)) {
                 return port;
             }
         }
         throw new IOException("no free pair of loopback ports for a cluster node");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException taken) {
-            return false;
-        }
     }
 
     private void launch(int port) throws IOException, InterruptedException {

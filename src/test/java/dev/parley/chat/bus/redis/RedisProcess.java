@@ -1,10 +1,10 @@
 package dev.parley.chat.bus.redis;
 
+import dev.parley.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,17 +39,11 @@ public final class RedisProcess implements AutoCloseable {
 
     /** With {@code aof}, every write is appended and fsynced at once, so that a restart keeps all. */
     public static RedisProcess start(boolean aof) throws IOException, InterruptedException {
-        int port = freePort();
+        int port = FreePorts.next();
         Path dir = Files.createDirectories(Path.of("target", "redis-" + port).toAbsolutePath());
         RedisProcess redis = new RedisProcess(port, aof, dir);
         redis.launch();
         return redis;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
     }
 
     private void launch() throws IOException, InterruptedException {

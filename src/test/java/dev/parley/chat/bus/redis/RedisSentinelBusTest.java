@@ -1,5 +1,6 @@
 package dev.parley.chat.bus.redis;
 
+import dev.parley.testing.FreePorts;
 import dev.parley.chat.bus.Stream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class RedisSentinelBusTest extends RedisBusScenarios {
     @BeforeAll
     static void startRedisAndSentinel() throws Exception {
         redis = RedisProcess.start();
-        sentinelPort = RedisProcess.freePort();
+        sentinelPort = FreePorts.next();
         Path dir = Files.createDirectories(Path.of("target", "sentinel-" + sentinelPort).toAbsolutePath());
         Path config = dir.resolve("sentinel.conf"); // a sentinel rewrites its own configuration file
         Files.writeString(config, String.join("\n", "port " + sentinelPort, "bind 127.0.0.1", "dir " + dir,

@@ -1,5 +1,6 @@
 package dev.parley.chat.bus.redis;
 
+import dev.parley.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,13 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,27 +51,14 @@ public final class TcpProxy implements AutoCloseable {
      * freed by a cut, could be taken by one of them meanwhile, and heal() could not bind it again.
      */
     private ServerSocket listenBelowEphemeralPorts() throws IOException {
-        int ephemeralFrom = 32768;
-        try {
-            // read by lines: a /proc file claims size 0, and readString took only its first byte
-            ephemeralFrom = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .get(0).trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException unknown) {
-            // not Linux: the usual start of the range
-        }
-        if (ephemeralFrom < 4096) {
-            ephemeralFrom = 32768; // an odd range: keep to the usual one
-        }
-        int from = Math.max(1024, Math.min(20000, ephemeralFrom / 2));
         for (int attempt = 0; attempt < 200; attempt++) {
-            int candidate = from + ThreadLocalRandom.current().nextInt(ephemeralFrom - from);
             try {
-                return listen(candidate);
+                return listen(FreePorts.candidate());
             } catch (IOException taken) {
                 // another one
             }
         }
-        throw new IOException("no free port below " + ephemeralFrom);
+        throw new IOException("no free port below " + FreePorts.ephemeralFrom());
     }
 
     /** A proxy to {@code host:port}, accepting at once. */
