@@ -166,6 +166,10 @@ public class ParleyConfig {
     @ConfigProperty(name = "parley.redis.timeout-millis", defaultValue = DEFAULT_REDIS_TIMEOUT_MILLIS)
     int redisTimeoutMillis;
 
+    @Inject
+    @ConfigProperty(name = "parley.redis.replicas", defaultValue = "0")
+    int redisReplicas;
+
     // ---- identity
 
     @Inject
@@ -228,7 +232,7 @@ public class ParleyConfig {
         cluster = config.getOptionalValue("parley.redis.uri", String.class).filter(uri -> !uri.isBlank())
                 .map(uri -> new ClusterSettings(uri.strip(), config.getOptionalValue("parley.node.id", String.class)
                         .filter(id -> !id.isBlank()).orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8)),
-                        Duration.ofSeconds(nodeTtlSeconds), Duration.ofMillis(redisTimeoutMillis)));
+                        Duration.ofSeconds(nodeTtlSeconds), Duration.ofMillis(redisTimeoutMillis), redisReplicas));
     }
 
     /**

@@ -64,6 +64,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     private final ClusterNode node;
     private final RedisLink link;
     private final RedisClusterAsyncCommands<String, String> redis;
+    private final ReplicaAcks replicated;
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     /** This node's deliveries, by channel. */
     private final ConcurrentHashMap<String, StreamDelivery> deliveries = new ConcurrentHashMap<>();
@@ -80,6 +81,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         this.timeout = cluster.timeout();
         this.link = link;
         this.redis = link.commands();
+        this.replicated = new ReplicaAcks(cluster.replicas(), cluster.timeout(), link.replication().orElse(redis));
         this.node = new ClusterNode(cluster.nodeId(), cluster.nodeTtl(), cluster.timeout(), limits, redis, link.lease(),
                 lapsed);
         this.pubsub = link.pubsub();
@@ -125,7 +127,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
      * its clients. Call {@link #start} to take part.
      */
     public static RedisBus connect(ClusterSettings cluster, HistoryLimits limits, Runnable lapsed) {
-        return new RedisBus(cluster, limits, RedisLink.open(cluster.redisUri(), cluster.timeout()), lapsed);
+        return new RedisBus(cluster, limits, RedisLink.open(cluster.redisUri(), cluster.timeout(), cluster.replicas() > 0), lapsed);
     }
 
     /** A node of a random id, with the default TTL, that nobody is told of when it lapses (tests). */
@@ -163,6 +165,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         return node.names();
     }
 
+    /** Acknowledged once stored, and held by as many replicas as the settings ask (a duplicate's first store too). */
     @Override
     public CompletionStage<Appended> append(Stream stream, Draft draft) {
         RedisKeys keys = RedisKeys.of(stream);
@@ -171,7 +174,8 @@ public final class RedisBus implements ChatBus, AutoCloseable {
                 Epochs.next(), Integer.toString(limits.size()), Long.toString(limits.ttl().toMillis()),
                 Long.toString(limits.dedupe().toMillis()), keys.channel(), draft.from(), draft.text(),
                 draft.to().orElse(""), draft.cid().orElse(""))
-                .thenApply(reply -> new Appended((String) reply.get(0), (Long) reply.get(1), (Long) reply.get(2) == 1));
+                .thenCompose(reply -> replicated.await().thenApply(done -> new Appended((String) reply.get(0),
+                        (Long) reply.get(1), (Long) reply.get(2) == 1)));
     }
 
     /**
@@ -253,7 +257,7 @@ public final class RedisBus implements ChatBus, AutoCloseable {
     @Override
     public void subscribe(Stream stream, StreamListener listener) {
         RedisKeys keys = RedisKeys.of(stream);
-        StreamDelivery delivery = new StreamDelivery(listener, (epoch, after) -> state(stream, epoch, after),
+        StreamDelivery delivery = new StreamDelivery(listener, position -> state(stream, position),
                 CATCH_UP_RETRY, (int) (timeout.toMillis() / CATCH_UP_RETRY_MILLIS));
         synchronized (subscribing) {
             deliveries.put(keys.channel(), delivery);
@@ -363,12 +367,12 @@ public final class RedisBus implements ChatBus, AutoCloseable {
 
     /** Where the stream is, with its messages after this node's position: a node's start, or its catch-up after a gap. */
     @SuppressWarnings("unchecked")
-    private CompletionStage<StreamDelivery.State> state(Stream stream, Optional<String> epoch, long seq) {
+    private CompletionStage<StreamDelivery.State> state(Stream stream, StreamDelivery.Position at) {
         RedisKeys keys = RedisKeys.of(stream);
-        return STATE.<List<Object>>run(redis, keys.stream(), Epochs.next(), epoch.orElse(""), Long.toString(seq),
-                Long.toString(limits.ttl().toMillis()))
+        return STATE.<List<Object>>run(redis, keys.stream(), Epochs.next(), at.epoch().orElse(""), Long.toString(at.seq()),
+                Long.toString(limits.ttl().toMillis()), Long.toString(at.lastSeq()), Long.toString(at.lastMillis()))
                 .thenApply(reply -> new StreamDelivery.State((String) reply.get(0), (Long) reply.get(1), (Long) reply.get(2),
-                        List.copyOf((List<String>) reply.get(3)), entries(reply.get(4))));
+                        List.copyOf((List<String>) reply.get(3)), entries(reply.get(4)), (Long) reply.get(5)));
     }
 
     private static List<Stored> entries(Object reply) {

@@ -26,8 +26,8 @@ import java.util.function.Supplier;
 import reactor.core.Disposable;
 
 /**
- * The bus's connections to Redis, one for commands, one for sharded pub/sub and one for the lease's
- * heartbeats, to a single Redis
+ * The bus's connections to Redis, one for commands, one for sharded pub/sub, one for the lease's
+ * heartbeats and, where acks wait for replicas, one for that wait ({@link ReplicaAcks}), to a single Redis
  * (watched by Sentinel or not) or to a Redis Cluster. The bus sees no difference but one: on a cluster
  * Lettuce does not keep sharded subscriptions by itself (see {@link #onSubscriptionsAtRisk}).
  */
@@ -47,29 +47,38 @@ final class RedisLink implements AutoCloseable {
     private final StatefulConnection<String, String> leaseConnection;
     private final RedisClusterAsyncCommands<String, String> lease;
     private final StatefulRedisPubSubConnection<String, String> pubsub;
+    /** Null unless acks wait for replicas. */
+    private final StatefulRedisConnection<String, String> replicationConnection;
     private final boolean cluster;
     private Disposable topologyWatch;
 
     private RedisLink(AbstractRedisClient client, StatefulConnection<String, String> connection,
             RedisClusterAsyncCommands<String, String> commands, StatefulConnection<String, String> leaseConnection,
             RedisClusterAsyncCommands<String, String> lease, StatefulRedisPubSubConnection<String, String> pubsub,
-            boolean cluster) {
+            StatefulRedisConnection<String, String> replicationConnection, boolean cluster) {
         this.client = client;
         this.connection = connection;
         this.commands = commands;
         this.leaseConnection = leaseConnection;
         this.lease = lease;
         this.pubsub = pubsub;
+        this.replicationConnection = replicationConnection;
         this.cluster = cluster;
     }
 
     /**
      * Connects to {@code uri}: a Redis Cluster's seed nodes ({@code redis-cluster://}), else one Redis
      * ({@code redis://}, {@code rediss://}, {@code redis-sentinel://}). Every command fails after the timeout.
+     * With {@code waitForReplicas}, it opens a connection for {@link ReplicaAcks} too: one Redis only, as a
+     * cluster's WAIT would have to go to each room's own master.
      */
-    static RedisLink open(String uri, Duration timeout) {
+    static RedisLink open(String uri, Duration timeout, boolean waitForReplicas) {
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         Optional<List<RedisURI>> seeds = clusterSeeds(uri);
+        if (seeds.isPresent() && waitForReplicas) {
+            throw new IllegalArgumentException("parley.redis.replicas needs one Redis (redis:// or redis-sentinel://),"
+                    + " not a Redis Cluster");
+        }
         if (seeds.isPresent()) {
             RedisClusterClient client = RedisClusterClient.create(seeds.get());
             client.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
@@ -83,7 +92,7 @@ final class RedisLink implements AutoCloseable {
                 StatefulRedisClusterConnection<String, String> connection = client.connect(StringCodec.UTF8);
                 StatefulRedisClusterConnection<String, String> lease = client.connect(StringCodec.UTF8);
                 return new RedisLink(client, connection, connection.async(), lease, lease.async(),
-                        client.connectPubSub(StringCodec.UTF8), true);
+                        client.connectPubSub(StringCodec.UTF8), null, true);
             });
         }
         RedisClient client = RedisClient.create(RedisURI.create(uri));
@@ -92,7 +101,8 @@ final class RedisLink implements AutoCloseable {
             StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
             StatefulRedisConnection<String, String> lease = client.connect(StringCodec.UTF8);
             return new RedisLink(client, connection, connection.async(), lease, lease.async(),
-                    client.connectPubSub(StringCodec.UTF8), false);
+                    client.connectPubSub(StringCodec.UTF8), waitForReplicas ? client.connect(StringCodec.UTF8) : null,
+                    false);
         });
     }
 
@@ -159,6 +169,11 @@ final class RedisLink implements AutoCloseable {
         return pubsub;
     }
 
+    /** The connection that waits for replicas; present only if opened with {@code waitForReplicas}. */
+    Optional<RedisClusterAsyncCommands<String, String>> replication() {
+        return Optional.ofNullable(replicationConnection).map(StatefulRedisConnection::async);
+    }
+
     /** Whether the command and pub/sub connections are up (Lettuce reconnects them by itself when not). */
     boolean isConnected() {
         return connection.isOpen() && leaseConnection.isOpen();
@@ -202,6 +217,9 @@ final class RedisLink implements AutoCloseable {
             topologyWatch.dispose();
         }
         pubsub.close();
+        if (replicationConnection != null) {
+            replicationConnection.close();
+        }
         leaseConnection.close();
         connection.close();
         client.shutdown();

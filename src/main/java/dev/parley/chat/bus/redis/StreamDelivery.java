@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,17 +39,28 @@ final class StreamDelivery {
 
     /**
      * The stream as read now: its epoch, last seq and membership version, its members in order of joining,
-     * and the messages it holds after the position asked for (all of them if that was of another epoch).
+     * and the messages it holds after the position asked for (those of its epoch, which start after
+     * {@code base}, if the position was of another one).
      */
-    record State(String epoch, long seq, long version, List<String> members, List<Stored> after) {
+    record State(String epoch, long seq, long version, List<String> members, List<Stored> after, long base) {
+    }
+
+    /**
+     * Where this node is, for a read: its epoch (none before the first read), the seq it is at, and the
+     * seq and time of the last message it delivered there (0 if none), by which Redis tells whether its
+     * log went back (see state.lua).
+     */
+    record Position(Optional<String> epoch, long seq, long lastSeq, long lastMillis) {
     }
 
     private final StreamListener listener;
-    /** Reads the stream's state and its messages after (epoch, seq); no epoch: none of them. */
-    private final BiFunction<Optional<String>, Long, CompletionStage<State>> read;
+    /** Reads the stream's state and its messages after the position; no epoch: none of them. */
+    private final Function<Position, CompletionStage<State>> read;
     /** Where this node is in the stream; epoch null until the first read. */
     private String epoch;
     private long delivered;
+    /** The last message this node delivered in this epoch, if any. */
+    private Stored last;
     private long version;
     private boolean reading;
     /** Done at Redis's first confirmation of the subscription: from then on this node hears what the stream publishes. */
@@ -66,7 +77,7 @@ final class StreamDelivery {
      * is passed over: pub/sub may be back before the commands' connection (seen: 120 ms apart after a Redis
      * restart), and a read that failed in between must not cost the members a stored message.
      */
-    StreamDelivery(StreamListener listener, BiFunction<Optional<String>, Long, CompletionStage<State>> read,
+    StreamDelivery(StreamListener listener, Function<Position, CompletionStage<State>> read,
             Executor later, int retries) {
         this.listener = listener;
         this.read = read;
@@ -136,8 +147,7 @@ final class StreamDelivery {
             Posted posted = (Posted) event;
             long seq = posted.message().seq();
             if (seq == delivered + 1) {
-                listener.posted(epoch, posted.message());
-                delivered = seq;
+                post(posted.message());
             } else if (seq > delivered) {
                 Meters.caughtUp("gap");
                 reread(event);
@@ -157,13 +167,12 @@ final class StreamDelivery {
     }
 
     private void read(Event trigger, int retriesLeft, CompletableFuture<Void> told) {
-        Optional<String> from;
-        long after;
-        synchronized (this) {
-            from = Optional.ofNullable(epoch); // unchanged while reading: events wait
-            after = delivered;
+        Position from;
+        synchronized (this) { // unchanged while reading: events wait
+            from = new Position(Optional.ofNullable(epoch), delivered, last == null ? 0 : last.seq(),
+                    last == null ? 0 : last.timeMillis());
         }
-        read.apply(from, after).whenComplete((state, failure) -> {
+        read.apply(from).whenComplete((state, failure) -> {
             if (failure != null && retriesLeft > 0) {
                 later.execute(() -> read(trigger, retriesLeft - 1, told));
                 return;
@@ -174,6 +183,9 @@ final class StreamDelivery {
                     passOver(trigger);
                 } else {
                     apply(state);
+                    if (trigger != null && !trigger.epoch().equals(epoch)) {
+                        waiting.remove(trigger); // read after it was published: its epoch is past
+                    }
                 }
                 reading = false;
                 while (!reading && !waiting.isEmpty() && epoch != null) {
@@ -198,8 +210,13 @@ final class StreamDelivery {
             return;
         }
         if (!epoch.equals(state.epoch())) {
+            if (state.base() > 0) {
+                LOG.warning("a stream's log went back (Redis failed over to a replica that lacked writes?): numbered"
+                        + " anew after seq " + state.base() + "; its clients are told they were not recovered");
+            }
             epoch = state.epoch();
-            delivered = 0;
+            delivered = state.base();
+            last = null;
         }
         if (state.version() != version) {
             version = state.version();
@@ -208,11 +225,16 @@ final class StreamDelivery {
         for (Stored message : state.after()) {
             if (message.seq() > delivered) {
                 skipTo(message.seq() - 1);
-                listener.posted(epoch, message);
-                delivered = message.seq();
+                post(message);
             }
         }
         skipTo(state.seq());
+    }
+
+    private void post(Stored message) {
+        listener.posted(epoch, message);
+        delivered = message.seq();
+        last = message;
     }
 
     /**

@@ -39,7 +39,7 @@ end
 -- new epoch numbers from 1 again, so a log left of an earlier one (its meta evicted, say) goes with it.
 local function epoch_of(meta, log, members, new_epoch, ttl)
   if redis.call('HSETNX', meta, 'epoch', new_epoch) == 1 then
-    redis.call('HDEL', meta, 'seq')
+    redis.call('HDEL', meta, 'seq', 'base')
     redis.call('DEL', log)
     if redis.call('EXISTS', members) == 0 then redis.call('PEXPIRE', meta, ttl) end
   end

@@ -8,6 +8,7 @@ import dev.parley.chat.bus.Draft;
 import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -108,5 +109,45 @@ class RedisBusTest extends RedisBusScenarios {
         Slice gone = done(b.before(inbox, Long.MAX_VALUE, 10, 1 << 20));
         assertNotEquals(epoch, gone.epoch(), "what a node heard, it drops");
         assertEquals(List.of(), gone.messages());
+    }
+
+    /**
+     * A log that went back (a replica promoted without its master's last writes: {@link RedisFailoverBusTest}
+     * does it for real) numbers those seqs again. Here another node's message takes seq 4 again, and a node
+     * that delivered the lost 4 and 5 drops it on hearing it, as a duplicate. Its read after the reconnect finds
+     * another message at the seq it delivered last: the stream is numbered anew from the newest message no
+     * later than that one, and the node delivers the new seq 4 under the new epoch.
+     */
+    @Test
+    void aSeqNumberedAgainBeforeANodeReadsTheStreamIsDeliveredOnceItDoes() throws Exception {
+        Heard onA = new Heard();
+        a.subscribe(room, onA);
+        done(a.recover(room, Optional.empty(), 0));
+        for (int i = 1; i <= 5; i++) {
+            done(a.append(room, draft("alice", "m" + i, "c" + i)));
+        }
+        onA.awaitMessages(5);
+        keepOnly(RedisKeys.of(room), 3); // what the promoted replica had
+
+        Appended again = done(b.append(room, draft("bob", "again", "d4")));
+        assertEquals(4, again.seq());
+        cutSubscriptions(RedisKeys.of(room).channel()); // the failover's reconnect
+        onA.awaitMessages(6);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 4L), onA.seqs());
+        assertEquals("message 4 bob", onA.all().get(onA.all().size() - 1));
+        assertEquals(2, onA.epochs().size(), "under a new epoch, which tells clients they were not recovered");
+    }
+
+    /** The stream as a replica that got only its first {@code seqs} messages holds it. */
+    private static void keepOnly(RedisKeys keys, long seqs) throws Exception {
+        List<?> kept = (List<?>) redis.command("XRANGE", keys.log(), "-", seqs + "-1");
+        redis.command("DEL", keys.log());
+        for (Object held : kept) {
+            List<?> entry = (List<?>) held;
+            List<String> add = new ArrayList<>(List.of("XADD", keys.log(), (String) entry.get(0)));
+            ((List<?>) entry.get(1)).forEach(field -> add.add((String) field));
+            redis.command(add.toArray(String[]::new));
+        }
+        redis.command("HSET", keys.meta(), "seq", Long.toString(seqs));
     }
 }

@@ -24,12 +24,15 @@ public final class RedisProcess implements AutoCloseable {
     final int port;
     private final boolean aof;
     private final Path dir;
+    /** More of redis-server's arguments. */
+    private final List<String> more;
     private Process process;
 
-    private RedisProcess(int port, boolean aof, Path dir) {
+    private RedisProcess(int port, boolean aof, Path dir, List<String> more) {
         this.port = port;
         this.aof = aof;
         this.dir = dir;
+        this.more = more;
     }
 
     /** Without persistence: a restart comes back empty. */
@@ -39,9 +42,18 @@ public final class RedisProcess implements AutoCloseable {
 
     /** With {@code aof}, every write is appended and fsynced at once, so that a restart keeps all. */
     public static RedisProcess start(boolean aof) throws IOException, InterruptedException {
+        return start(aof, List.of());
+    }
+
+    /** A replica, without persistence, of the Redis on the loopback {@code port}. */
+    public static RedisProcess replicaOf(int port) throws IOException, InterruptedException {
+        return start(false, List.of("--replicaof", "127.0.0.1", Integer.toString(port)));
+    }
+
+    private static RedisProcess start(boolean aof, List<String> more) throws IOException, InterruptedException {
         int port = FreePorts.next();
         Path dir = Files.createDirectories(Path.of("target", "redis-" + port).toAbsolutePath());
-        RedisProcess redis = new RedisProcess(port, aof, dir);
+        RedisProcess redis = new RedisProcess(port, aof, dir, more);
         redis.launch();
         return redis;
     }
@@ -50,6 +62,7 @@ public final class RedisProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
                 "127.0.0.1", "--save", "", "--dir", dir.toString()));
         command.addAll(aof ? List.of("--appendonly", "yes", "--appendfsync", "always") : List.of("--appendonly", "no"));
+        command.addAll(more);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
         awaitPong(Duration.ofSeconds(10));
@@ -57,10 +70,15 @@ public final class RedisProcess implements AutoCloseable {
 
     /** SIGKILL, then a new redis-server on the same port and directory after {@code down}. */
     public void restart(Duration down) throws IOException, InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        kill();
         Thread.sleep(down.toMillis());
         launch();
+    }
+
+    /** SIGKILL, and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     public long pid() {

@@ -1,13 +1,7 @@
 package dev.parley.chat.bus.redis;
 
-import dev.parley.testing.FreePorts;
 import dev.parley.chat.bus.Stream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -17,57 +11,26 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RedisSentinelBusTest extends RedisBusScenarios {
 
-    private static final String MASTER = "parley";
-
     private static RedisProcess redis;
-    private static Process sentinel;
-    private static int sentinelPort;
+    private static SentinelProcess sentinel;
 
     @BeforeAll
     static void startRedisAndSentinel() throws Exception {
         redis = RedisProcess.start();
-        sentinelPort = FreePorts.next();
-        Path dir = Files.createDirectories(Path.of("target", "sentinel-" + sentinelPort).toAbsolutePath());
-        Path config = dir.resolve("sentinel.conf"); // a sentinel rewrites its own configuration file
-        Files.writeString(config, String.join("\n", "port " + sentinelPort, "bind 127.0.0.1", "dir " + dir,
-                "sentinel monitor " + MASTER + " 127.0.0.1 " + redis.port + " 1", ""));
-        sentinel = new ProcessBuilder(List.of("redis-server", config.toString(), "--sentinel")).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sentinel.log").toFile()).start();
-        awaitMaster(Duration.ofSeconds(10));
-    }
-
-    /** Until the sentinel names the master: it answers only once it has read its configuration. */
-    private static void awaitMaster(Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            try {
-                if (RedisProcess.command(sentinelPort, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER) instanceof List) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the sentinel on port " + sentinelPort + " never named its master");
-            }
-            Thread.sleep(50);
-        }
+        sentinel = SentinelProcess.watching(redis.port, Duration.ofSeconds(30));
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (sentinel != null) {
-            sentinel.destroy();
-            if (!sentinel.waitFor(10, TimeUnit.SECONDS)) {
-                sentinel.destroyForcibly();
-            }
+            sentinel.close();
         }
         redis.close();
     }
 
     @Override
     String uri() {
-        return "redis-sentinel://127.0.0.1:" + sentinelPort + "/0#" + MASTER;
+        return sentinel.uri();
     }
 
     @Override

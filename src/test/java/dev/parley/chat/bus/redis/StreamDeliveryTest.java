@@ -41,8 +41,9 @@ class StreamDeliveryTest {
         public void members(List<String> users) {
             heard.add("members " + users);
         }
-    }, (epoch, after) -> {
-        reads.add(epoch.orElse("-") + " after " + after);
+    }, position -> {
+        reads.add(position.epoch().orElse("-") + " after " + position.seq()
+                + (position.lastSeq() == 0 ? "" : " last " + position.lastSeq() + "@" + position.lastMillis()));
         pendingRead = new CompletableFuture<>();
         return pendingRead;
     }, retriesDue::add, 2);
@@ -147,6 +148,39 @@ class StreamDeliveryTest {
         assertEquals(List.of("members []", "new:1", "new:2", "new:3"), heard);
     }
 
+    /**
+     * A replica promoted without the master's last writes numbers those seqs again: the read after the
+     * reconnect says which message this node delivered last, Redis finds the log went back and renumbers
+     * the stream under a new epoch from the seqs it holds (state.lua), and delivery goes on from there.
+     */
+    @Test
+    void aStreamRenumberedAfterItsLogWentBackIsDeliveredFromItsBase() {
+        started("e", 3, 0);
+        delivery.on(posted("e", 4));
+        delivery.on(posted("e", 5));
+        delivery.subscribed(); // the subscription's confirmation
+        delivery.subscribed(); // Redis failed over, and Lettuce subscribed again
+        assertEquals("e after 5 last 5@1005", reads.get(1));
+        delivery.on(posted("e", 4)); // the replica's own seq 4, heard while reading: it waits
+        pendingRead.complete(new StreamDelivery.State("f", 4, 0, List.of(), List.of(), 4));
+        assertEquals("f after 4", reads.get(2), "the old epoch's event is read for once");
+        pendingRead.complete(new StreamDelivery.State("f", 4, 0, List.of(), List.of(), 4));
+        delivery.on(posted("f", 5));
+        assertEquals(List.of("members []", "e:4", "e:5", "f:5"), heard);
+        assertEquals(3, reads.size(), "then dropped, not read for again");
+    }
+
+    /** An event of an epoch that a read made after it no longer finds is past: read for once, then dropped, not read for again and again. */
+    @Test
+    void anEventOfAPastEpochCostsOneReadOnly() {
+        started("new", 2, 0);
+        delivery.on(posted("old", 9));
+        pendingRead.complete(state("new", 2, 0, List.of()));
+        delivery.on(posted("new", 3));
+        assertEquals(List.of("members []", "new:3"), heard);
+        assertEquals(List.of("- after 0", "new after 2"), reads);
+    }
+
     @Test
     void aResubscriptionReadsWhatWasPublishedMeanwhile() {
         delivery.subscribed(); // the subscription's own confirmation: its start reads
@@ -188,7 +222,7 @@ class StreamDeliveryTest {
 
     private static StreamDelivery.State state(String epoch, long seq, long version, List<String> members,
             Stored... after) {
-        return new StreamDelivery.State(epoch, seq, version, members, List.of(after));
+        return new StreamDelivery.State(epoch, seq, version, members, List.of(after), 0);
     }
 
     private static StreamDelivery.Posted posted(String epoch, long seq) {
@@ -200,6 +234,6 @@ class StreamDeliveryTest {
     }
 
     private static Stored stored(long seq) {
-        return new Stored(seq, 0, "bob", Optional.empty(), "m" + seq, Optional.empty());
+        return new Stored(seq, 1000 + seq, "bob", Optional.empty(), "m" + seq, Optional.empty());
     }
 }
