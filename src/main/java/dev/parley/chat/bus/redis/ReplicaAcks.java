@@ -62,7 +62,9 @@ final class ReplicaAcks {
     }
 
     private void run(CompletableFuture<Void> round) {
-        redis.incr(MARK).thenCompose(marked -> redis.waitForReplication(replicas, waitMillis))
+        CompletionStage<Long> marked = redis.incr(MARK);
+        CompletionStage<Long> waited = redis.waitForReplication(replicas, waitMillis); // sent at once, behind the mark
+        marked.thenCombine(waited, (mark, acked) -> acked)
                 .whenComplete((acked, failure) -> {
                     CompletableFuture<Void> following;
                     synchronized (this) {

@@ -81,6 +81,10 @@ public final class RedisProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    public int port() {
+        return port;
+    }
+
     public long pid() {
         return process.pid();
     }
