@@ -22,11 +22,13 @@ final class Meter {
     private final long startCpuNanos;
     private final long startOthersNanos;
     private final long startGeneratorNanos;
+    private final long startSwitches;
 
     private Meter(List<ServerProcess> server) {
         this.server = List.copyOf(server);
         this.startOthersNanos = othersCpuNanos(this.server);
         this.startGeneratorNanos = GENERATOR.cpuNanos();
+        this.startSwitches = switches(this.server);
         this.startCpuNanos = cpuNanos(this.server);
         this.startNanos = System.nanoTime();
     }
@@ -46,7 +48,12 @@ final class Meter {
         long cpuNanos = cpuNanos(server) - startCpuNanos;
         long othersNanos = othersCpuNanos(server) - startOthersNanos;
         long generatorNanos = GENERATOR.cpuNanos() - startGeneratorNanos;
-        return new Sample(units, wallNanos, cpuNanos, Math.max(0, othersNanos), generatorNanos);
+        return new Sample(units, wallNanos, cpuNanos, Math.max(0, othersNanos), generatorNanos,
+                switches(server) - startSwitches);
+    }
+
+    private static long switches(List<ServerProcess> server) {
+        return server.stream().mapToLong(ServerProcess::contextSwitches).sum();
     }
 
     private static long cpuNanos(List<ServerProcess> server) {
@@ -69,7 +76,13 @@ final class Meter {
         }
     }
 
-    record Sample(long units, long wallNanos, long cpuNanos, long othersCpuNanos, long generatorCpuNanos) {
+    record Sample(long units, long wallNanos, long cpuNanos, long othersCpuNanos, long generatorCpuNanos,
+            long contextSwitches) {
+
+        /** The server's threads' context switches per unit. */
+        double switchesPerUnit() {
+            return units == 0 ? Double.NaN : (double) contextSwitches / units;
+        }
 
         double perSecond() {
             return units * 1e9 / wallNanos;

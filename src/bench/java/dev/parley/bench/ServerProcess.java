@@ -55,6 +55,30 @@ record ServerProcess(long pid) {
         }
     }
 
+    /**
+     * Context switches so far, voluntary (a thread that waits: for a socket, a lock, a queue) and not, summed
+     * over the threads alive now: each wake-up of a thread is one, and costs the kernel's time besides.
+     */
+    long contextSwitches() {
+        long switches = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            switches += Long.parseLong(line.replaceAll("\\D", ""));
+                        }
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("server process " + pid + " is gone", e);
+        }
+        return switches;
+    }
+
     /** Resident memory, in KiB. */
     long rssKiB() {
         return read("status").lines()

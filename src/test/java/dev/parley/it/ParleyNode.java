@@ -146,11 +146,18 @@ public final class ParleyNode implements AutoCloseable {
         return Path.of("target", "nodes", id + "-" + port).toAbsolutePath();
     }
 
-    /** With {@code -Dparley.node.jfr=true} (the benchmark's PARLEY_BENCH_JFR), a JFR profile in the node's base directory. */
+    /**
+     * With {@code -Dparley.node.jfr=true} (the benchmark's PARLEY_BENCH_JFR), a JFR profile in the node's base
+     * directory; with {@code -Dparley.node.perf=true} (PARLEY_BENCH_PERF), frame pointers kept and the JIT's
+     * symbols written to /tmp/perf-PID.map at exit, so that Linux perf can name the Java frames it samples.
+     */
     private static List<String> jvmOptions(Map<String, String> settings, Path base) {
         List<String> options = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-Djava.net.preferIPv4Stack=true"));
         if (Boolean.getBoolean("parley.node.jfr")) {
             options.add("-XX:StartFlightRecording=filename=" + base.resolve("node.jfr") + ",settings=profile,dumponexit=true");
+        }
+        if (Boolean.getBoolean("parley.node.perf")) {
+            options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DumpPerfMapAtExit", "-XX:+PreserveFramePointer"));
         }
         settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
         return options;
