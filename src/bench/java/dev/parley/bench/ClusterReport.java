@@ -129,12 +129,16 @@ public final class ClusterReport {
 
     private void fanOut(StringBuilder md) {
         md.append("\n### Fan-out, phase by phase\n\nServer CPU is the sum over the deployment's processes (every node's"
-                + " JVM, and Redis) from `/proc/<pid>/stat`; Redis's own share is also given per published message."
-                + "\n\n| block | phase | deployment | server µs/delivery | Redis µs/published message | deliveries/s "
+                + " JVM, and Redis) from `/proc/<pid>/stat`; Redis's own share is also given per published message, and"
+                + " the share the JVMs' JIT compiler threads took (a one-off cost, which the warm-up is meant to leave"
+                + " behind)."
+                + "\n\n| block | phase | deployment | server µs/delivery | JIT share | Redis µs/published message | deliveries/s "
                 + "| p50 / p99 ms | faults | generator, cores | other processes, cores |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
         phases("fanout").forEach(r -> md.append("| ").append(count(r, "block")).append(" | ").append(count(r, "phase"))
                 .append(" | ").append(r.server()).append(" | ").append(fig(r, "server_cpu_us_per_delivery"))
+                .append(" | ").append(r.figures().containsKey("server_jit_share")
+                        ? Math.round(100 * r.figures().get("server_jit_share")) + " %" : "–")
                 .append(" | ").append(fig(r, "redis_cpu_us_per_message")).append(" | ").append(fig(r, "delivery_per_s"))
                 .append(" | ").append(Report.format(r.figures().get("p50_us") / 1e3)).append(" / ")
                 .append(Report.format(r.figures().get("p99_us") / 1e3)).append(" | ").append(count(r, "faults"))

@@ -23,12 +23,14 @@ final class Meter {
     private final long startOthersNanos;
     private final long startGeneratorNanos;
     private final long startSwitches;
+    private final long startCompilerNanos;
 
     private Meter(List<ServerProcess> server) {
         this.server = List.copyOf(server);
         this.startOthersNanos = othersCpuNanos(this.server);
         this.startGeneratorNanos = GENERATOR.cpuNanos();
         this.startSwitches = switches(this.server);
+        this.startCompilerNanos = compilerNanos(this.server);
         this.startCpuNanos = cpuNanos(this.server);
         this.startNanos = System.nanoTime();
     }
@@ -49,7 +51,11 @@ final class Meter {
         long othersNanos = othersCpuNanos(server) - startOthersNanos;
         long generatorNanos = GENERATOR.cpuNanos() - startGeneratorNanos;
         return new Sample(units, wallNanos, cpuNanos, Math.max(0, othersNanos), generatorNanos,
-                switches(server) - startSwitches);
+                switches(server) - startSwitches, Math.max(0, compilerNanos(server) - startCompilerNanos));
+    }
+
+    private static long compilerNanos(List<ServerProcess> server) {
+        return server.stream().mapToLong(ServerProcess::compilerCpuNanos).sum();
     }
 
     private static long switches(List<ServerProcess> server) {
@@ -77,7 +83,12 @@ final class Meter {
     }
 
     record Sample(long units, long wallNanos, long cpuNanos, long othersCpuNanos, long generatorCpuNanos,
-            long contextSwitches) {
+            long contextSwitches, long compilerCpuNanos) {
+
+        /** The share of the server's CPU that its JIT compilers took: near 0 once warm. */
+        double compilerShare() {
+            return cpuNanos == 0 ? 0 : (double) compilerCpuNanos / cpuNanos;
+        }
 
         /** The server's threads' context switches per unit. */
         double switchesPerUnit() {

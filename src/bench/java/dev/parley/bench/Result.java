@@ -53,6 +53,7 @@ record Result(String server, String scenario, Map<String, Double> figures, Strin
             return figure(unit + "_per_s", sample.perSecond())
                     .figure("server_cpu_us_per_" + unit, sample.cpuMicrosPerUnit())
                     .figure("server_switches_per_" + unit, sample.switchesPerUnit())
+                    .figure("server_jit_share", sample.compilerShare())
                     .figure("server_load", sample.serverLoad())
                     .figure("generator_load", sample.generatorLoad())
                     .figure("others_load", sample.othersLoad());

@@ -56,6 +56,31 @@ record ServerProcess(long pid) {
     }
 
     /**
+     * CPU time so far of the JVM's JIT compiler threads alive now (C1 and C2): a one-off cost of a JVM's first
+     * minutes, which a measure of the steady state must not count.
+     */
+    long compilerCpuNanos() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("server process " + pid + " is gone", e);
+        }
+        return (long) (ticks * TICK_NANOS);
+    }
+
+    /**
      * Context switches so far, voluntary (a thread that waits: for a socket, a lock, a queue) and not, summed
      * over the threads alive now: each wake-up of a thread is one, and costs the kernel's time besides.
      */
