@@ -81,7 +81,8 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         this.timeout = cluster.timeout();
         this.link = link;
         this.redis = link.commands();
-        this.replicated = new ReplicaAcks(cluster.replicas(), cluster.timeout(), link.replication().orElse(redis));
+        this.replicated = new ReplicaAcks(cluster.replicas(), cluster.timeout(),
+                cluster.replicas() > 0 ? link.replication().orElseThrow() : redis, link::connects);
         this.node = new ClusterNode(cluster.nodeId(), cluster.nodeTtl(), cluster.timeout(), limits, redis, link.lease(),
                 lapsed);
         this.pubsub = link.pubsub();
@@ -372,7 +373,8 @@ public final class RedisBus implements ChatBus, AutoCloseable {
         return STATE.<List<Object>>run(redis, keys.stream(), Epochs.next(), at.epoch().orElse(""), Long.toString(at.seq()),
                 Long.toString(limits.ttl().toMillis()), Long.toString(at.lastSeq()), Long.toString(at.lastMillis()))
                 .thenApply(reply -> new StreamDelivery.State((String) reply.get(0), (Long) reply.get(1), (Long) reply.get(2),
-                        List.copyOf((List<String>) reply.get(3)), entries(reply.get(4)), (Long) reply.get(5)));
+                        List.copyOf((List<String>) reply.get(3)), entries(reply.get(4)), (Long) reply.get(5),
+                        (Long) reply.get(6), (Long) reply.get(7)));
     }
 
     private static List<Stored> entries(Object reply) {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
 
@@ -49,13 +50,15 @@ final class RedisLink implements AutoCloseable {
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     /** Null unless acks wait for replicas. */
     private final StatefulRedisConnection<String, String> replicationConnection;
+    /** How many times any of this link's connections was made, reconnects included. */
+    private final AtomicLong connects;
     private final boolean cluster;
     private Disposable topologyWatch;
 
     private RedisLink(AbstractRedisClient client, StatefulConnection<String, String> connection,
             RedisClusterAsyncCommands<String, String> commands, StatefulConnection<String, String> leaseConnection,
             RedisClusterAsyncCommands<String, String> lease, StatefulRedisPubSubConnection<String, String> pubsub,
-            StatefulRedisConnection<String, String> replicationConnection, boolean cluster) {
+            StatefulRedisConnection<String, String> replicationConnection, AtomicLong connects, boolean cluster) {
         this.client = client;
         this.connection = connection;
         this.commands = commands;
@@ -63,6 +66,7 @@ final class RedisLink implements AutoCloseable {
         this.lease = lease;
         this.pubsub = pubsub;
         this.replicationConnection = replicationConnection;
+        this.connects = connects;
         this.cluster = cluster;
     }
 
@@ -92,17 +96,24 @@ final class RedisLink implements AutoCloseable {
                 StatefulRedisClusterConnection<String, String> connection = client.connect(StringCodec.UTF8);
                 StatefulRedisClusterConnection<String, String> lease = client.connect(StringCodec.UTF8);
                 return new RedisLink(client, connection, connection.async(), lease, lease.async(),
-                        client.connectPubSub(StringCodec.UTF8), null, true);
+                        client.connectPubSub(StringCodec.UTF8), null, new AtomicLong(), true);
             });
         }
         RedisClient client = RedisClient.create(RedisURI.create(uri));
         client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).build());
+        AtomicLong connects = new AtomicLong();
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
+                connects.incrementAndGet();
+            }
+        });
         return shutDownUnless(client, () -> {
             StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
             StatefulRedisConnection<String, String> lease = client.connect(StringCodec.UTF8);
             return new RedisLink(client, connection, connection.async(), lease, lease.async(),
                     client.connectPubSub(StringCodec.UTF8), waitForReplicas ? client.connect(StringCodec.UTF8) : null,
-                    false);
+                    connects, false);
         });
     }
 
@@ -167,6 +178,11 @@ final class RedisLink implements AutoCloseable {
 
     StatefulRedisPubSubConnection<String, String> pubsub() {
         return pubsub;
+    }
+
+    /** How many times any of this link's connections was made so far, reconnects included (one Redis only). */
+    long connects() {
+        return connects.get();
     }
 
     /** The connection that waits for replicas; present only if opened with {@code waitForReplicas}. */

@@ -5,6 +5,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
 
 /**
  * Holds a send's ack until {@code parley.redis.replicas} replicas have it (Redis's WAIT), so that a
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletionStage;
  * otherwise. WAIT counts the writes of the connection it is sent on, and holds that connection up
  * meanwhile: so it runs on a connection of its own, after a write of its own, and then covers every
  * write Redis made before, whoever made it. Sends whose scripts return while one such round is out wait
- * for the next: one round trip to the replicas per round, not per send.
+ * for the next: one round trip to the replicas per round, not per send. What it promises holds for a
+ * failover to a replica that acknowledged: with as many replicas to wait for as there are.
  */
 final class ReplicaAcks {
 
@@ -23,6 +25,8 @@ final class ReplicaAcks {
     private final int replicas;
     private final long waitMillis;
     private final RedisClusterAsyncCommands<String, String> redis;
+    /** How many times the connection was made so far. */
+    private final LongSupplier connects;
     /** Whether a round is out. */
     private boolean running;
     /** Those who wait for the round after it; null if nobody does yet. */
@@ -32,10 +36,11 @@ final class ReplicaAcks {
      * WAIT gives up a quarter of the command timeout before Lettuce would, so that its count says why
      * rather than a timeout.
      */
-    ReplicaAcks(int replicas, Duration timeout, RedisClusterAsyncCommands<String, String> redis) {
+    ReplicaAcks(int replicas, Duration timeout, RedisClusterAsyncCommands<String, String> redis, LongSupplier connects) {
         this.replicas = replicas;
         this.waitMillis = Math.max(1, timeout.toMillis() * 3 / 4);
         this.redis = redis;
+        this.connects = connects;
     }
 
     /**
@@ -61,28 +66,41 @@ final class ReplicaAcks {
         return round;
     }
 
+    /**
+     * A round that spans a reconnect fails: Lettuce sends unanswered commands again on the new connection,
+     * which after a failover is to the new master, where a WAIT with no write of its own before it counts
+     * replicas of nothing.
+     */
     private void run(CompletableFuture<Void> round) {
-        CompletionStage<Long> marked = redis.incr(MARK);
-        CompletionStage<Long> waited = redis.waitForReplication(replicas, waitMillis); // sent at once, behind the mark
-        marked.thenCombine(waited, (mark, acked) -> acked)
-                .whenComplete((acked, failure) -> {
-                    CompletableFuture<Void> following;
-                    synchronized (this) {
-                        following = next;
-                        next = null;
-                        running = following != null;
-                    }
-                    if (following != null) {
-                        run(following);
-                    }
-                    if (failure != null) {
-                        round.completeExceptionally(failure);
-                    } else if (acked < replicas) {
-                        round.completeExceptionally(new RedisCommandTimeoutException(
-                                acked + " of " + replicas + " replicas acknowledged within " + waitMillis + " ms"));
-                    } else {
-                        round.complete(null);
-                    }
-                });
+        long connected = connects.getAsLong();
+        CompletionStage<Long> waited;
+        try {
+            CompletionStage<Long> marked = redis.incr(MARK);
+            waited = marked.thenCombine(redis.waitForReplication(replicas, waitMillis), (mark, acked) -> acked); // sent at once
+        } catch (RuntimeException e) {
+            waited = CompletableFuture.failedStage(e);
+        }
+        waited.whenComplete((acked, failure) -> {
+            if (failure != null) {
+                round.completeExceptionally(failure);
+            } else if (connects.getAsLong() != connected) {
+                round.completeExceptionally(new RedisCommandTimeoutException(
+                        "the connection to Redis was made anew during the wait: its count may be another master's"));
+            } else if (acked < replicas) {
+                round.completeExceptionally(new RedisCommandTimeoutException(
+                        acked + " of " + replicas + " replicas acknowledged within " + waitMillis + " ms"));
+            } else {
+                round.complete(null);
+            }
+            CompletableFuture<Void> following;
+            synchronized (this) {
+                following = next;
+                next = null;
+                running = following != null;
+            }
+            if (following != null) {
+                run(following);
+            }
+        });
     }
 }

@@ -42,7 +42,8 @@ final class StreamDelivery {
      * and the messages it holds after the position asked for (those of its epoch, which start after
      * {@code base}, if the position was of another one).
      */
-    record State(String epoch, long seq, long version, List<String> members, List<Stored> after, long base) {
+    record State(String epoch, long seq, long version, List<String> members, List<Stored> after, long base,
+            long newestSeq, long newestMillis) {
     }
 
     /**
@@ -59,8 +60,12 @@ final class StreamDelivery {
     /** Where this node is in the stream; epoch null until the first read. */
     private String epoch;
     private long delivered;
-    /** The last message this node delivered in this epoch, if any. */
-    private Stored last;
+    /**
+     * The seq and time of the newest message this node knows it is past in this epoch (0: none): the last it
+     * delivered, or the newest a read found where it started.
+     */
+    private long lastSeq;
+    private long lastMillis;
     private long version;
     private boolean reading;
     /** Done at Redis's first confirmation of the subscription: from then on this node hears what the stream publishes. */
@@ -169,8 +174,7 @@ final class StreamDelivery {
     private void read(Event trigger, int retriesLeft, CompletableFuture<Void> told) {
         Position from;
         synchronized (this) { // unchanged while reading: events wait
-            from = new Position(Optional.ofNullable(epoch), delivered, last == null ? 0 : last.seq(),
-                    last == null ? 0 : last.timeMillis());
+            from = new Position(Optional.ofNullable(epoch), delivered, lastSeq, lastMillis);
         }
         read.apply(from).whenComplete((state, failure) -> {
             if (failure != null && retriesLeft > 0) {
@@ -207,6 +211,7 @@ final class StreamDelivery {
             delivered = state.seq();
             version = state.version();
             listener.members(state.members());
+            knowNewest(state);
             return;
         }
         if (!epoch.equals(state.epoch())) {
@@ -216,7 +221,8 @@ final class StreamDelivery {
             }
             epoch = state.epoch();
             delivered = state.base();
-            last = null;
+            lastSeq = 0;
+            lastMillis = 0;
         }
         if (state.version() != version) {
             version = state.version();
@@ -229,12 +235,22 @@ final class StreamDelivery {
             }
         }
         skipTo(state.seq());
+        knowNewest(state);
+    }
+
+    /** The newest entry the read found, if this node is now at it: what its next read compares, had it delivered nothing. */
+    private void knowNewest(State state) {
+        if (state.newestSeq() == delivered && state.newestSeq() > lastSeq) {
+            lastSeq = state.newestSeq();
+            lastMillis = state.newestMillis();
+        }
     }
 
     private void post(Stored message) {
         listener.posted(epoch, message);
         delivered = message.seq();
-        last = message;
+        lastSeq = message.seq();
+        lastMillis = message.timeMillis();
     }
 
     /**

@@ -11,7 +11,8 @@
 -- KEYS: 1 meta, 2 log, 3 members
 -- ARGV: 1 epoch if new, 2 position's epoch or "" (no messages wanted), 3 position's seq, 4 ttl ms,
 --       5 seq of the last message delivered at that position (0: none), 6 its time ms
--- Returns {epoch, seq, version, members, entries, base}.
+-- Returns {epoch, seq, version, members, entries, base, newest entry's seq (0: none), its time ms}: the
+-- newest entry is what a node that delivered no message yet compares next time.
 local meta, log, members = KEYS[1], KEYS[2], KEYS[3]
 local ttl = tonumber(ARGV[4])
 local epoch = epoch_of(meta, log, members, ARGV[1], ttl)
@@ -58,4 +59,10 @@ elseif ARGV[2] ~= '' then
   entries = redis.call('XRANGE', log, string.format('%d', base + 1) .. '-1', '+')
 end
 local version = tonumber(redis.call('HGET', meta, 'mv') or '0')
-return {epoch, seq_of(meta), version, redis.call('ZRANGE', members, 0, -1), entries, base}
+local newest = redis.call('XREVRANGE', log, '+', '-', 'COUNT', 1)
+local newest_seq, newest_time = 0, 0
+if #newest > 0 then
+  newest_seq = tonumber(string.match(newest[1][1], '^(%d+)-'))
+  newest_time = entry_time(newest[1])
+end
+return {epoch, seq_of(meta), version, redis.call('ZRANGE', members, 0, -1), entries, base, newest_seq, newest_time}

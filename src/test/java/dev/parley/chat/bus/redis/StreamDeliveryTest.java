@@ -81,7 +81,7 @@ class StreamDeliveryTest {
         delivery.on(membership("e", 1, true, "carol"));
         delivery.on(posted("e", 5));
         assertEquals(List.of("members []"), heard, "nothing jumps the hole");
-        assertEquals("e after 1", reads.get(1));
+        assertEquals("e after 1 last 1@1001", reads.get(1));
         pendingRead.complete(state("e", 4, 0, List.of(), stored(2), stored(3), stored(4)));
         assertEquals(List.of("members []", "e:2", "e:3", "e:4", "join carol", "e:5"), heard);
     }
@@ -122,7 +122,7 @@ class StreamDeliveryTest {
         retriesDue.remove(0).run();
         pendingRead.complete(state("e", 2, 0, List.of(), stored(2)));
         assertEquals(List.of("members []", "e:2", "e:3"), heard);
-        assertEquals(List.of("- after 0", "e after 1", "e after 1"), reads);
+        assertEquals(List.of("- after 0", "e after 1 last 1@1001", "e after 1 last 1@1001"), reads);
     }
 
     @Test
@@ -142,7 +142,7 @@ class StreamDeliveryTest {
     void aNewEpochIsReadFromItsStart() {
         started("old", 7, 0);
         delivery.on(posted("new", 2));
-        assertEquals("old after 7", reads.get(1), "the read of another epoch returns all its log");
+        assertEquals("old after 7 last 7@1007", reads.get(1), "the read of another epoch returns all its log");
         pendingRead.complete(state("new", 2, 0, List.of(), stored(1), stored(2)));
         delivery.on(posted("new", 3));
         assertEquals(List.of("members []", "new:1", "new:2", "new:3"), heard);
@@ -161,13 +161,24 @@ class StreamDeliveryTest {
         delivery.subscribed(); // the subscription's confirmation
         delivery.subscribed(); // Redis failed over, and Lettuce subscribed again
         assertEquals("e after 5 last 5@1005", reads.get(1));
-        delivery.on(posted("e", 4)); // the replica's own seq 4, heard while reading: it waits
-        pendingRead.complete(new StreamDelivery.State("f", 4, 0, List.of(), List.of(), 4));
-        assertEquals("f after 4", reads.get(2), "the old epoch's event is read for once");
-        pendingRead.complete(new StreamDelivery.State("f", 4, 0, List.of(), List.of(), 4));
+        Stored again = new Stored(4, 2000, "carol", Optional.empty(), "numbered again", Optional.empty());
+        delivery.on(new StreamDelivery.Posted("e", again)); // heard while reading: it waits
+        // the replica held 1 to 3 and took seq 4 again: numbered anew after 3, the newest no later than 5@1005
+        pendingRead.complete(new StreamDelivery.State("f", 4, 0, List.of(), List.of(again), 3, 4, 2000));
+        assertEquals("f after 4 last 4@2000", reads.get(2), "the old epoch's event is read for once");
+        pendingRead.complete(new StreamDelivery.State("f", 4, 0, List.of(), List.of(), 3, 4, 2000));
         delivery.on(posted("f", 5));
-        assertEquals(List.of("members []", "e:4", "e:5", "f:5"), heard);
+        assertEquals(List.of("members []", "e:4", "e:5", "f:4", "f:5"), heard, "seq 4 of the replica delivered once");
         assertEquals(3, reads.size(), "then dropped, not read for again");
+    }
+
+    /** A node that has delivered nothing yet says which message it started after, so a log that went back is found then too. */
+    @Test
+    void aNodeThatDeliveredNothingSaysTheNewestMessageItStartedAfter() {
+        started("e", 5, 0);
+        delivery.subscribed();
+        delivery.subscribed(); // a reconnect
+        assertEquals("e after 5 last 5@1005", reads.get(1));
     }
 
     /** An event of an epoch that a read made after it no longer finds is past: read for once, then dropped, not read for again and again. */
@@ -178,7 +189,7 @@ class StreamDeliveryTest {
         pendingRead.complete(state("new", 2, 0, List.of()));
         delivery.on(posted("new", 3));
         assertEquals(List.of("members []", "new:3"), heard);
-        assertEquals(List.of("- after 0", "new after 2"), reads);
+        assertEquals(List.of("- after 0", "new after 2 last 2@1002"), reads);
     }
 
     @Test
@@ -190,7 +201,7 @@ class StreamDeliveryTest {
         delivery.on(posted("e", 4));
         pendingRead.complete(state("e", 3, 0, List.of(), stored(2), stored(3)));
         assertEquals(List.of("members []", "e:2", "e:3", "e:4"), heard);
-        assertEquals(List.of("- after 0", "e after 1"), reads);
+        assertEquals(List.of("- after 0", "e after 1 last 1@1001"), reads);
     }
 
     /** Told after the start's read, the subscription's own confirmation must not read again: a join made since would be swallowed. */
@@ -222,7 +233,7 @@ class StreamDeliveryTest {
 
     private static StreamDelivery.State state(String epoch, long seq, long version, List<String> members,
             Stored... after) {
-        return new StreamDelivery.State(epoch, seq, version, members, List.of(after), 0);
+        return new StreamDelivery.State(epoch, seq, version, members, List.of(after), 0, seq, seq == 0 ? 0 : 1000 + seq);
     }
 
     private static StreamDelivery.Posted posted(String epoch, long seq) {
