@@ -188,7 +188,8 @@ final class StreamDelivery {
                 } else {
                     apply(state);
                     if (trigger != null && !trigger.epoch().equals(epoch)) {
-                        waiting.remove(trigger); // read after it was published: its epoch is past
+                        // read after it was published: its epoch is past, and epochs never come back
+                        waiting.removeIf(waited -> waited.epoch().equals(trigger.epoch()));
                     }
                 }
                 reading = false;
