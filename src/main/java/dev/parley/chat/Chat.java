@@ -5,6 +5,7 @@ import dev.parley.chat.bus.ChatBus;
 import dev.parley.chat.bus.Draft;
 import dev.parley.chat.bus.Names;
 import dev.parley.chat.bus.Recovery;
+import dev.parley.chat.bus.Retries;
 import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stream;
 import dev.parley.chat.protocol.v2.Event;
@@ -18,11 +19,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,13 +42,6 @@ public final class Chat {
      * normally heard at once; should it be lost on its way, the room's next read of its state tells it.
      */
     private static final long JOIN_HEARD_WAIT_SECONDS = 5;
-    /**
-     * How often, and how many times, a leave that failed (the bus out of reach) is tried again. Longer than a
-     * cluster node's lease lives without Redis: by then the node has lapsed, and the others evicted its
-     * memberships instead.
-     */
-    private static final long LEAVE_RETRY_SECONDS = 1;
-    private static final int LEAVE_RETRIES = 120;
     private static final Logger LOG = Logger.getLogger(Chat.class.getName());
 
     private final ChatSettings settings;
@@ -224,7 +220,7 @@ public final class Chat {
     CompletionStage<Void> leave(RoomMember member, String room, String content) {
         room(room).ifPresent(local -> local.detach(member));
         CompletionStage<Void> left = bus.announceLeave(Stream.room(room), member.membership, content);
-        left.whenComplete((done, failure) -> leaveMade(member, room, content, failure, 1));
+        leaveMade(left, () -> bus.announceLeave(Stream.room(room), member.membership, content), room, member.user);
         return left;
     }
 
@@ -233,16 +229,15 @@ public final class Chat {
      * would keep its user listed for good. Until then the room stays subscribed here, and so filed under this
      * node's lease, so that should the node die, its eviction ends the membership instead.
      */
-    private void leaveMade(RoomMember member, String room, String content, Throwable failure, int tries) {
-        if (failure == null) {
-            forgetIfEmpty(room);
-        } else if (tries <= LEAVE_RETRIES) {
-            Runnable again = () -> bus.announceLeave(Stream.room(room), member.membership, content)
-                    .whenComplete((done, stillFailing) -> leaveMade(member, room, content, stillFailing, tries + 1));
-            scheduler.schedule(again, LEAVE_RETRY_SECONDS, TimeUnit.SECONDS);
-        } else {
-            LOG.log(Level.WARNING, "gave up leaving room '" + room + "' for " + member.user, failure);
-        }
+    private void leaveMade(CompletionStage<Void> left, Supplier<CompletionStage<Void>> again, String room, String user) {
+        Executor later = task -> scheduler.schedule(task, Retries.UNDO_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        Retries.untilMade(left, again, Retries.UNDO_TRIES, later).whenComplete((done, failure) -> {
+            if (failure == null) {
+                forgetIfEmpty(room);
+            } else {
+                LOG.log(Level.WARNING, "gave up leaving room '" + room + "' for " + user, failure);
+            }
+        });
     }
 
     CompletionStage<Appended> post(String from, String room, String text, Optional<String> cid) {

@@ -331,7 +331,7 @@ final class V2Session implements ChatSession {
                         chat.closeInbox(device);
                         chat.names().release(held).exceptionally(notReleased -> {
                             // the node's lease still holds it: freed when the node leaves or lapses
-                            LOG.log(Level.WARNING, "name '" + name + "' of a failed hello was not released", notReleased);
+                            LOG.log(Level.WARNING, "gave up releasing name '" + name + "' of a failed hello", notReleased);
                             return null;
                         });
                         throw new CompletionException(failure);

@@ -12,10 +12,16 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Names {
 
-    /** Claims {@code name} for one more session; empty if {@code most} sessions hold it already. */
+    /**
+     * Claims {@code name} for one more session; empty if {@code most} sessions hold it already. A claim that
+     * fails holds nothing: should it have been made all the same, the bus releases it.
+     */
     CompletionStage<Optional<Claim>> claim(String name, int most);
 
-    /** Frees the claim, if it still holds its name; the name is free once its last claim is. */
+    /**
+     * Frees the claim, if it still holds its name; the name is free once its last claim is. Completes once
+     * made: while the bus is out of reach it tries again, for longer than a cluster node outlives losing Redis.
+     */
     CompletionStage<Void> release(Claim claim);
 
     CompletionStage<Boolean> isHeld(String name);

@@ -1,13 +1,19 @@
 package dev.parley.chat.bus.redis;
 
 import dev.parley.chat.bus.Names;
+import dev.parley.chat.bus.Retries;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The cluster's user names, in Redis: a claim's token is the claiming node's lease and a number, and
@@ -19,6 +25,11 @@ final class RedisNames implements Names {
     private static final Script RELEASE = Script.of("release", ScriptOutputType.INTEGER);
     private static final Script RELEASE_LEASE = Script.of("release_lease", ScriptOutputType.INTEGER);
 
+    private static final Logger LOG = Logger.getLogger(RedisNames.class.getName());
+    /** Where a failed release is tried again; it only sends a command. */
+    private static final Executor LATER = CompletableFuture.delayedExecutor(Retries.UNDO_EVERY.toMillis(),
+            TimeUnit.MILLISECONDS, Runnable::run);
+
     private final RedisClusterAsyncCommands<String, String> redis;
     private final Supplier<String> lease;
     private final AtomicLong claims = new AtomicLong();
@@ -28,18 +39,36 @@ final class RedisNames implements Names {
         this.lease = lease;
     }
 
+    /**
+     * A claim that fails may have been made all the same (its answer timed out while Redis ran it), and its
+     * session, told it failed, never releases it: it is released here, after it on the same connection.
+     */
     @Override
     public CompletionStage<Optional<Claim>> claim(String name, int most) {
         String holder = lease.get();
         Claim claim = new Claim(name, holder + "/" + claims.incrementAndGet());
-        return CLAIM.<Long>run(redis, RedisKeys.names(holder), name, claim.token(), Integer.toString(most))
-                .thenApply(claimed -> claimed == 1 ? Optional.of(claim) : Optional.empty());
+        CompletionStage<Long> claimed = CLAIM.run(redis, RedisKeys.names(holder), name, claim.token(), Integer.toString(most));
+        claimed.whenComplete((made, failure) -> {
+            if (failure != null) {
+                release(claim).whenComplete((freed, notFreed) -> {
+                    if (notFreed != null) {
+                        LOG.log(Level.WARNING, "gave up releasing a claim of '" + name + "' whose answer was lost", notFreed);
+                    }
+                });
+            }
+        });
+        return claimed.thenApply(made -> made == 1 ? Optional.of(claim) : Optional.empty());
     }
 
+    /** Tried again until it is made: a claim left behind holds its name for as long as this node lives. */
     @Override
     public CompletionStage<Void> release(Claim claim) {
-        return RELEASE.<Long>run(redis, RedisKeys.names(leaseOf(claim)), claim.name(), claim.token())
+        return Retries.untilMade(releaseOnce(claim), () -> releaseOnce(claim), Retries.UNDO_TRIES, LATER)
                 .thenApply(freed -> null);
+    }
+
+    private CompletionStage<Long> releaseOnce(Claim claim) {
+        return RELEASE.run(redis, RedisKeys.names(leaseOf(claim)), claim.name(), claim.token());
     }
 
     /** The lease of the node that made the claim: what evicts it, and its memberships, should the node die. */

@@ -1,16 +1,25 @@
 package dev.parley.chat.bus.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.chat.bus.Appended;
 import dev.parley.chat.bus.Draft;
+import dev.parley.chat.bus.Names;
 import dev.parley.chat.bus.Slice;
 import dev.parley.chat.bus.Stream;
+import io.lettuce.core.RedisCommandTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +85,50 @@ class RedisBusTest extends RedisBusScenarios {
             Thread.sleep(1000); // to whatever it subscribes again
             assertEquals(0L, redis.shardSubscribers(leftChannel), "the stream left is not heard again");
             assertEquals(1L, redis.shardSubscribers(keptChannel));
+        }
+    }
+
+    /**
+     * A claim whose answer comes too late (held by a partition) failed for its session, which therefore never
+     * releases it; yet Redis ran it once the bytes flowed. The bus undoes it: a name left held under a live
+     * lease would refuse its user for as long as the node lives (a failover's storm left 44 such clients).
+     */
+    @Test
+    void aClaimWhoseAnswerCameTooLateIsUndone() throws Exception {
+        String name = "late-" + room.name();
+        try (TcpProxy proxy = TcpProxy.to(redis);
+                RedisBus late = RedisBus.connect(proxy.redisUri(), Duration.ofMillis(300), LIMITS)) {
+            done(late.names().isHeld(name)); // connected
+            proxy.blackhole();
+            CompletableFuture<?> claim = late.names().claim(name, 1).toCompletableFuture();
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> claim.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(RedisCommandTimeoutException.class, failed.getCause());
+            assertFalse(done(b.names().isHeld(name)), "not yet run: its bytes wait in the proxy");
+            proxy.heal(); // Redis runs the claim now, then its undo
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (done(b.names().isHeld(name))) {
+                assertTrue(System.nanoTime() < deadline, "the late claim still holds '" + name + "'");
+                Thread.sleep(50);
+            }
+            assertTrue(done(b.names().claim(name, 1)).isPresent(), "the name is free for its user again");
+        }
+    }
+
+    /** A release that times out is tried again until it is made. */
+    @Test
+    void aReleaseThatTimedOutIsMadeLater() throws Exception {
+        String name = "leaving-" + room.name();
+        try (TcpProxy proxy = TcpProxy.to(redis);
+                RedisBus slow = RedisBus.connect(proxy.redisUri(), Duration.ofMillis(300), LIMITS)) {
+            Names.Claim held = done(slow.names().claim(name, 1)).orElseThrow();
+            proxy.cut(); // the release's bytes are lost, not late
+            CompletableFuture<Void> released = slow.names().release(held).toCompletableFuture();
+            Thread.sleep(1500); // some tries fail
+            assertTrue(done(b.names().isHeld(name)));
+            assertFalse(released.isDone(), "still trying");
+            proxy.heal();
+            released.get(15, TimeUnit.SECONDS);
+            assertFalse(done(b.names().isHeld(name)));
         }
     }
 
