@@ -5,7 +5,9 @@ import static dev.parley.chat.bus.redis.RedisBusScenarios.done;
 import static dev.parley.chat.bus.redis.RedisBusScenarios.draft;
 import static dev.parley.chat.bus.redis.RedisBusScenarios.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +142,30 @@ class RedisFailoverBusTest {
         Recovery log = untilDone(() -> a.recover(room, Optional.empty(), 100));
         List<String> held = log.messages().stream().map(Stored::text).toList();
         assertTrue(held.containsAll(acked), "every acknowledged message outlived the failover: " + held);
+    }
+
+    /**
+     * A wait for the replica that spans a reconnect fails, and says so. Redis closed the connection (as on a
+     * restart, or here CLIENT KILL) and Lettuce sends the round's commands again on the new one. Here, to
+     * the same master, the wait would merely time out; after a failover they go to the new master, where
+     * they count its replicas of its own writes, not of the send's.
+     */
+    @Test
+    void aWaitForTheReplicaThatSpansAReconnectFails() throws Exception {
+        RedisBus a = RedisBus.connect(new ClusterSettings(master.uri(), "node-cut", Duration.ofSeconds(15), TIMEOUT, 1),
+                LIMITS, () -> {
+                });
+        buses.add(a);
+        done(a.append(room, draft("alice", "replicated", "r1")));
+        replicaLink.blackhole();
+        CompletableFuture<Appended> held = a.append(room, draft("alice", "held", "h1")).toCompletableFuture();
+        Thread.sleep(500); // its WAIT is out, held by the master until the replica has the write
+        assertFalse(held.isDone());
+        master.command("CLIENT", "KILL", "TYPE", "normal"); // the node's connections, not the replica's
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> held.get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS), "acknowledged without the replica");
+        assertTrue(refused.getCause().getMessage().contains("made anew"), "refused for the reconnect: " + refused);
+        assertEquals(1L, replica.command("XLEN", RedisKeys.of(room).log()), "the replica never got it");
     }
 
     private RedisBus bus(int replicas) {
