@@ -4,6 +4,7 @@ import dev.parley.chat.bus.redis.RedisProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,9 @@ final class ClusterFanOut {
 
     private static final int WINDOW = 8;
     private static final double WARM_JIT_SHARE = 0.02;
-    private static final int MAX_WARM_UPS = 20;
+    private static final int MAX_WARM_UPS = 30;
+    /** Rounds in a row under that share: a single one can fall between two of the compilers' bursts. */
+    private static final int QUIET_WARM_UPS = 2;
     /** Longer than the presence interval (250 ms): the crowd's joins are told before the load starts. */
     private static final long PRESENCE_SETTLE_MILLIS = 600;
 
@@ -71,8 +74,8 @@ final class ClusterFanOut {
         Map<Deployment, ChatCrowd> lightCrowds = Map.of(single, lightCrowd(single), cluster, lightCrowd(cluster));
         try {
             Thread.sleep(PRESENCE_SETTLE_MILLIS);
+            warmUp(fanOutCrowds);
             for (Deployment deployment : List.of(single, cluster)) {
-                warmUp(deployment, fanOutCrowds.get(deployment));
                 light(deployment, lightCrowds.get(deployment), Math.max(1, scale.lightMessages() / 4));
             }
             RedisProcess redis = cluster.cluster.orElseThrow().redis;
@@ -111,20 +114,26 @@ final class ClusterFanOut {
     }
 
     /**
-     * Fan-outs, unrecorded, until the JVMs' JIT compilers take under 2 % of one's CPU (at
-     * most {@value #MAX_WARM_UPS}). One warm-up was not enough: with perf, half of a cluster node's CPU in its
-     * first recorded phase was its compilers', and both deployments got cheaper phase after phase, the
-     * cluster, three JVMs that each compile the same code on a third of the traffic, the more.
+     * Fan-outs, unrecorded, on both deployments in turn, until each one's JVMs' JIT compilers have taken under
+     * 2 % of its CPU in {@value #QUIET_WARM_UPS} fan-outs in a row (at most {@value #MAX_WARM_UPS} rounds).
+     * One warm-up was not enough: with perf, half of a cluster node's CPU in its first recorded phase was its
+     * compilers', and both deployments got cheaper phase after phase, the cluster, three JVMs that each
+     * compile the same code on a third of the traffic, the more. Both go on until both are done, as a
+     * deployment left idle meanwhile (the single node, done first) compiled again in its first recorded phase.
      */
-    private void warmUp(Deployment deployment, ChatCrowd crowd) throws InterruptedException {
+    private void warmUp(Map<Deployment, ChatCrowd> crowds) throws InterruptedException {
+        Map<Deployment, Integer> quiet = new HashMap<>(Map.of(single, 0, cluster, 0));
         for (int round = 1; round <= MAX_WARM_UPS; round++) {
-            deployment.awaitQuiet();
-            Map<String, Double> figures = deployment.fanOut().broadcast(crowd, "warm-up", scale.users(), scale.senders(),
-                    scale.messages(), WINDOW).build().figures();
-            double jit = figures.get("server_jit_share");
-            System.out.printf("warm-up %d of %s: %.2f us per delivery, %.0f %% of it JIT compilation%n", round,
-                    deployment.name, figures.get("server_cpu_us_per_delivery"), 100 * jit);
-            if (jit < WARM_JIT_SHARE) {
+            for (Deployment deployment : List.of(single, cluster)) {
+                deployment.awaitQuiet();
+                Map<String, Double> figures = deployment.fanOut().broadcast(crowds.get(deployment), "warm-up",
+                        scale.users(), scale.senders(), scale.messages(), WINDOW).build().figures();
+                double jit = figures.get("server_jit_share");
+                quiet.put(deployment, jit < WARM_JIT_SHARE ? quiet.get(deployment) + 1 : 0);
+                System.out.printf("warm-up %d of %s: %.2f us per delivery, %.1f %% of it JIT compilation%n", round,
+                        deployment.name, figures.get("server_cpu_us_per_delivery"), 100 * jit);
+            }
+            if (quiet.values().stream().allMatch(rounds -> rounds >= QUIET_WARM_UPS)) {
                 return;
             }
         }

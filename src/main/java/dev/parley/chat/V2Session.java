@@ -367,9 +367,23 @@ final class V2Session implements ChatSession {
             refuse(ErrorCode.TOO_MANY_ROOMS, "the server holds as many rooms as it may", join.ref(), Optional.empty());
             return DONE;
         }
-        member = new RoomMember(claim, Protocol.V2, peer);
-        rooms.put(join.room(), member);
-        return watch(chat.join(member, join.room(), join.since(), "", join.ref()), join.ref(), Optional.empty());
+        RoomMember joining = new RoomMember(claim, Protocol.V2, peer);
+        rooms.put(join.room(), joining);
+        return watch(chat.join(joining, join.room(), join.since(), "", join.ref()), join.ref(), Optional.empty())
+                .handle((joined, failure) -> failure == null ? DONE : undoJoin(joining, join.room()))
+                .thenCompose(undone -> undone);
+    }
+
+    /**
+     * A join that failed (the client hears {@code unavailable}) holds nothing, so that its retry is a join of
+     * its own rather than a repair of a membership the others may never have heard of: should the bus have
+     * made it late, the leave, tried until made, ends it. The next request waits for the first try.
+     */
+    private CompletionStage<Void> undoJoin(RoomMember member, String room) {
+        if (!rooms.remove(room, member)) {
+            return DONE;
+        }
+        return chat.leave(member, room, "").handle((left, failure) -> null);
     }
 
     /** The next request waits for the leave, so that a join again comes after it. */

@@ -737,4 +737,33 @@ class ChatV2Test {
         kit.presenceInterval();
         assertEquals(List.of(), alice.all(), "made once");
     }
+
+    /**
+     * A join the bus could not make is answered {@code unavailable} and holds nothing: its retry is a join of
+     * its own, which the room's other members are told of, not a repair of a membership nobody else knows.
+     */
+    @Test
+    void aJoinTheBusCouldNotMakeIsMadeByItsRetry() {
+        OutageBus[] outage = new OutageBus[1];
+        kit = new ChatTestKit(ChatTestKit.settings(), bus -> outage[0] = new OutageBus(bus));
+        V2Client alice = kit.v2();
+        alice.hello("alice");
+        alice.join("tea");
+        V2Client bob = kit.v2();
+        bob.hello("bob");
+        kit.presenceInterval();
+        alice.skipAll();
+
+        outage[0].joinsDown = true;
+        bob.says("{'type':'join','room':'tea','ref':'j1'}");
+        assertError(ErrorCode.UNAVAILABLE, "j1", null, bob.next());
+        bob.says("{'type':'send','room':'tea','text':'in?','cid':'b1','ref':'s1'}");
+        assertError(NOT_JOINED, "s1", "b1", bob.next());
+        outage[0].joinsDown = false;
+        bob.says("{'type':'join','room':'tea','ref':'j2'}");
+        Joined joined = bob.next(Joined.class);
+        assertEquals(Optional.of(List.of("alice", "bob")), joined.members(), "bob is a member, as everyone sees");
+        kit.presenceInterval();
+        assertEquals(List.of(new Event.Presence("tea", List.of("bob"), List.of())), alice.all());
+    }
 }

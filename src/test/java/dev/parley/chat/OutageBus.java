@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A bus whose recoveries fail while {@link #down} is set, and leaves while {@link #leavesDown} is, as a
+ * A bus whose recoveries fail while {@link #down} is set, leaves while {@link #leavesDown} is and joins while
+ * {@link #joinsDown} is, as a
  * cluster's do when Redis does not answer in time; everything else goes to the bus it wraps.
  */
 final class OutageBus implements ChatBus {
@@ -23,6 +24,8 @@ final class OutageBus implements ChatBus {
     private final ChatBus bus;
     volatile boolean down;
     volatile boolean leavesDown;
+    /** Joins fail while set, unmade. */
+    volatile boolean joinsDown;
 
     OutageBus(ChatBus bus) {
         this.bus = bus;
@@ -45,6 +48,9 @@ final class OutageBus implements ChatBus {
 
     @Override
     public CompletionStage<Void> announceJoin(Stream room, Names.Claim member, String content) {
+        if (joinsDown) {
+            return CompletableFuture.failedFuture(new TimeoutException("the bus is down"));
+        }
         return bus.announceJoin(room, member, content);
     }
 
