@@ -10,6 +10,7 @@ import dev.parley.ops.Meters;
 import dev.parley.security.AuthSettings;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -116,8 +117,25 @@ final class V1Session implements ChatSession {
             member = new RoomMember(held.get(), Protocol.V1, peer);
             inbox = new Receiver(member.user, Protocol.V1, peer);
             watch(chat.openInbox(inbox, Optional.empty(), resume -> null));
-            return chat.join(member, ChatSettings.LOBBY, Optional.empty(), register.content(), Optional.empty());
+            RoomMember joining = member;
+            return chat.join(joining, ChatSettings.LOBBY, Optional.empty(), register.content(), Optional.empty())
+                    .exceptionallyCompose(failure -> undoRegister(joining).thenApply(undone -> {
+                        throw new CompletionException(failure);
+                    }));
         }));
+    }
+
+    /**
+     * A register whose join failed (the client hears {@code unavailable}) holds nothing, so that it may be sent
+     * again: the lobby is left, should the bus have made the join late, then the name goes back. Both are tried
+     * again until made; the next request waits for the first tries.
+     */
+    private CompletionStage<Void> undoRegister(RoomMember joining) {
+        member = null;
+        chat.closeInbox(inbox);
+        inbox = null;
+        return chat.leave(joining, ChatSettings.LOBBY, "").handle((left, notLeft) -> null)
+                .thenCompose(left -> chat.names().release(joining.claim)).handle((released, notReleased) -> null);
     }
 
     private CompletionStage<?> send(ClientMessage.Send send) {

@@ -248,6 +248,35 @@ class ChatV1Test {
     // ---- helpers
 
     /** A v1 connection that registered as {@code user}; its handshake is taken, its login left to be read. */
+    /**
+     * A register whose lobby join the bus could not make is answered {@code unavailable} and holds nothing:
+     * the name goes back, so the same register again is a login the others hear, not {@code already_registered}.
+     */
+    @Test
+    void aRegisterTheBusCouldNotJoinCanBeSentAgain() {
+        OutageBus[] outage = new OutageBus[1];
+        ChatTestKit failing = new ChatTestKit(ChatTestKit.settings(), bus -> outage[0] = new OutageBus(bus));
+        V1Client alice = failing.v1();
+        alice.receives("{'type':'handshake'}");
+        alice.says("{'type':'register','uuid':'alice','content':''}");
+        alice.skipAll();
+        V1Client bob = failing.v1();
+        bob.receives("{'type':'handshake'}");
+
+        outage[0].joinsDown = true;
+        bob.says("{'type':'register','uuid':'bob','content':'hey'}");
+        assertError(ErrorCode.UNAVAILABLE, bob.next());
+        bob.says("{'type':'send','content':'in?'}");
+        assertError(ErrorCode.NOT_REGISTERED, bob.next());
+        outage[0].joinsDown = false;
+        bob.says("{'type':'register','uuid':'bob','content':'hey'}");
+        String bobsLogin = "{'type':'login','uuid':'bob','content':'hey','user_list':['alice','bob']}";
+        alice.receives(bobsLogin);
+        bob.receives(bobsLogin);
+        alice.hearsNothing();
+        bob.hearsNothing();
+    }
+
     private V1Client registered(String user, String content) {
         V1Client client = kit.v1();
         client.receives("{'type':'handshake'}");
