@@ -19,8 +19,9 @@ public interface Names {
     CompletionStage<Optional<Claim>> claim(String name, int most);
 
     /**
-     * Frees the claim, if it still holds its name; the name is free once its last claim is. Completes once
-     * made: while the bus is out of reach it tries again, for longer than a cluster node outlives losing Redis.
+     * Frees the claim, if it still holds its name; the name is free once its last claim is. Answers with the
+     * first try; should it fail, the bus tries again in the background, for longer than a cluster node
+     * outlives losing Redis.
      */
     CompletionStage<Void> release(Claim claim);
 

@@ -42,7 +42,11 @@ public final class Retries {
             } else if (left <= 0) {
                 made.completeExceptionally(failure);
             } else {
-                later.execute(() -> settle(started(call), call, left - 1, later, made));
+                try {
+                    later.execute(() -> settle(started(call), call, left - 1, later, made));
+                } catch (RuntimeException rejected) { // a scheduler that shut down
+                    made.completeExceptionally(rejected);
+                }
             }
         });
     }

@@ -50,21 +50,25 @@ final class RedisNames implements Names {
         CompletionStage<Long> claimed = CLAIM.run(redis, RedisKeys.names(holder), name, claim.token(), Integer.toString(most));
         claimed.whenComplete((made, failure) -> {
             if (failure != null) {
-                release(claim).whenComplete((freed, notFreed) -> {
-                    if (notFreed != null) {
-                        LOG.log(Level.WARNING, "gave up releasing a claim of '" + name + "' whose answer was lost", notFreed);
-                    }
-                });
+                release(claim);
             }
         });
         return claimed.thenApply(made -> made == 1 ? Optional.of(claim) : Optional.empty());
     }
 
-    /** Tried again until it is made: a claim left behind holds its name for as long as this node lives. */
+    /**
+     * Answers with the first try, which a session's next request may wait for; should it fail, it is tried
+     * again in the background until made: a claim left behind holds its name for as long as this node lives.
+     */
     @Override
     public CompletionStage<Void> release(Claim claim) {
-        return Retries.untilMade(releaseOnce(claim), () -> releaseOnce(claim), Retries.UNDO_TRIES, LATER)
-                .thenApply(freed -> null);
+        CompletionStage<Long> first = releaseOnce(claim);
+        Retries.untilMade(first, () -> releaseOnce(claim), Retries.UNDO_TRIES, LATER).whenComplete((freed, notFreed) -> {
+            if (notFreed != null) {
+                LOG.log(Level.WARNING, "gave up releasing a claim of '" + claim.name() + "'", notFreed);
+            }
+        });
+        return first.thenApply(freed -> null);
     }
 
     private CompletionStage<Long> releaseOnce(Claim claim) {

@@ -4,6 +4,8 @@
 --       (set of tokens), 4 claims counter, 5 tokens (hash: token -> name)
 -- ARGV: 1 name, 2 token ("<lease>/<n>"), 3 most
 -- Returns 1 if claimed, 0 if most sessions hold the name already.
+-- A claim sent again (Lettuce resends an unanswered command after a reconnect) is the same claim, once.
+if redis.call('HGET', KEYS[5], ARGV[2]) == ARGV[1] then return 1 end
 local held = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 if held >= tonumber(ARGV[3]) then return 0 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
