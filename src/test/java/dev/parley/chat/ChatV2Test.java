@@ -111,17 +111,16 @@ class ChatV2Test {
 
     @Test
     void aHelloTheChatCouldNotCompleteCanBeSaidAgain() {
-        OutageBus[] outage = new OutageBus[1];
-        kit = new ChatTestKit(ChatTestKit.settings(), bus -> outage[0] = new OutageBus(bus));
+        OutageBus outage = withOutage();
         V2Client alice = kit.v2();
-        outage[0].down = true;
+        outage.down = true;
 
         alice.says("{'type':'hello','user':'alice','ref':'h1'}");
         assertError(ErrorCode.UNAVAILABLE, "h1", null, alice.next());
         alice.hearsNothing();
         assertEquals(List.of(), kit.chat.names().list().toCompletableFuture().join(), "the name went back");
 
-        outage[0].down = false;
+        outage.down = false;
         alice.says("{'type':'hello','user':'alice','ref':'h2'}");
         assertEquals("alice", alice.next(Event.Welcome.class).user());
         V2Client bob = kit.v2();
@@ -710,8 +709,7 @@ class ChatV2Test {
     /** A leave the bus missed (Redis out of reach) is made once the bus is back, or its user stays listed. */
     @Test
     void aLeaveTheBusMissedIsMadeOnceItIsBack() {
-        OutageBus[] outage = new OutageBus[1];
-        kit = new ChatTestKit(ChatTestKit.settings(), bus -> outage[0] = new OutageBus(bus));
+        OutageBus outage = withOutage();
         V2Client alice = kit.v2();
         alice.hello("alice");
         alice.join("tea");
@@ -722,14 +720,14 @@ class ChatV2Test {
         alice.skipAll();
         bob.skipAll();
 
-        outage[0].leavesDown = true;
+        outage.leavesDown = true;
         bob.says("{'type':'leave','room':'tea','ref':'l1'}");
         assertError(ErrorCode.UNAVAILABLE, "l1", null, bob.next());
         kit.advance(Duration.ofSeconds(3));
         kit.presenceInterval();
         assertEquals(List.of(), alice.all(), "not made yet");
 
-        outage[0].leavesDown = false;
+        outage.leavesDown = false;
         kit.advance(Duration.ofSeconds(1));
         kit.presenceInterval();
         assertEquals(List.of(new Event.Presence("tea", List.of(), List.of("bob"))), alice.all());
@@ -744,8 +742,7 @@ class ChatV2Test {
      */
     @Test
     void aJoinTheBusCouldNotMakeIsMadeByItsRetry() {
-        OutageBus[] outage = new OutageBus[1];
-        kit = new ChatTestKit(ChatTestKit.settings(), bus -> outage[0] = new OutageBus(bus));
+        OutageBus outage = withOutage();
         V2Client alice = kit.v2();
         alice.hello("alice");
         alice.join("tea");
@@ -754,16 +751,23 @@ class ChatV2Test {
         kit.presenceInterval();
         alice.skipAll();
 
-        outage[0].joinsDown = true;
+        outage.joinsDown = true;
         bob.says("{'type':'join','room':'tea','ref':'j1'}");
         assertError(ErrorCode.UNAVAILABLE, "j1", null, bob.next());
         bob.says("{'type':'send','room':'tea','text':'in?','cid':'b1','ref':'s1'}");
         assertError(NOT_JOINED, "s1", "b1", bob.next());
-        outage[0].joinsDown = false;
+        outage.joinsDown = false;
         bob.says("{'type':'join','room':'tea','ref':'j2'}");
         Joined joined = bob.next(Joined.class);
         assertEquals(Optional.of(List.of("alice", "bob")), joined.members(), "bob is a member, as everyone sees");
         kit.presenceInterval();
         assertEquals(List.of(new Event.Presence("tea", List.of("bob"), List.of())), alice.all());
+    }
+
+    /** This test's chat, on a bus whose calls the test makes fail. */
+    private OutageBus withOutage() {
+        OutageBus[] outage = new OutageBus[1];
+        kit = new ChatTestKit(ChatTestKit.settings(), bus -> outage[0] = new OutageBus(bus));
+        return outage[0];
     }
 }
